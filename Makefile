@@ -1,0 +1,39 @@
+# The two commands of the README, each doing its own set-up on a fresh clone:
+#   make demo   - the main job: the whole simulated pipeline on a real Kafka broker
+#   make test   - the whole test suite (tox: lint, types, unit, contract, real Kafka, Gherkin)
+# Everything else here is what those two need.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test lint bench kcat clean
+
+$(STAMP): pyproject.toml
+	@echo "==> setting up $(VENV) (once)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip uv
+	@$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+kcat:
+	@command -v kcat >/dev/null 2>&1 || { \
+	  echo "==> installing kcat (Debian package) for the Kafka interop test"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq kcat >/dev/null; }
+
+demo: $(STAMP)
+	$(BIN)/pipeline-harness demo
+
+test: $(STAMP) kcat
+	$(BIN)/tox run -e lint,type,unit,contract,kafka,bdd
+
+lint: $(STAMP)
+	$(BIN)/tox run -e lint,type
+
+bench: $(STAMP)
+	$(BIN)/tox run -e bench
+
+clean:
+	rm -rf $(VENV) .tox build *.egg-info reports

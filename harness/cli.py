@@ -1,0 +1,149 @@
+"""The ``pipeline-harness`` command line: lint the contract, validate payloads, run a broker.
+
+Exit codes: 0 clean, 1 findings (invalid records, lint findings), 2 bad usage or environment
+(unknown channel, unreadable file, no Java ...), always with a one-line or one-paragraph message,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from harness.contract import default_contract_path, load_contract
+from harness.errors import HarnessError
+from harness.settings import Settings
+from harness.validation import ContractValidator
+from harness.validation_input import Record, read_records
+
+PROG = "pipeline-harness"
+ExtraCommands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+_EXTRA: list[ExtraCommands] = []
+
+
+def register_commands(add: ExtraCommands) -> None:
+    """Let a layer above the library (the composition root) add its commands (up, demo...)."""
+    if add not in _EXTRA:
+        _EXTRA.append(add)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Contract-first test harness for the HuleEdu essay batch pipeline on Kafka.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        f"  {PROG} lint\n"
+        f"  {PROG} validate --channel huleedu.els.batch.phase.outcome.v1 outcome.json\n"
+        f"  {PROG} broker start --detach\n",
+    )
+    parser.add_argument("--contract", type=Path, help="the AsyncAPI document (default: shipped)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_lint(commands)
+    _add_validate(commands)
+    from harness.broker_cli import add_broker_commands
+
+    add_broker_commands(commands, settings_from_args)
+    for add in _EXTRA:
+        add(commands)
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from the environment (read here, at the edge) and the command's options."""
+    settings = Settings.from_env(os.environ)
+    if getattr(args, "contract", None):
+        settings = replace(settings, contract_path=args.contract)
+    if getattr(args, "bootstrap", None):
+        settings = replace(settings, bootstrap_servers=args.bootstrap)
+    return settings
+
+
+def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    lint = commands.add_parser(
+        "lint",
+        help="check the contract (AsyncAPI schema, $refs, examples, senders/receivers)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Lint an AsyncAPI contract: exit 0 when clean, else 1 and one line per "
+        "finding (FILE:/json/pointer: [rule] problem).",
+        epilog=f"examples:\n  {PROG} lint\n  {PROG} lint my-fork/asyncapi.yaml",
+    )
+    lint.add_argument("spec", nargs="?", type=Path, help="the AsyncAPI document to lint")
+    lint.set_defaults(func=_run_lint)
+
+
+def _run_lint(args: argparse.Namespace) -> int:
+    from harness.lint import lint_contract
+
+    path = args.spec or args.contract or default_contract_path()
+    findings = lint_contract(path)
+    for finding in findings:
+        print(finding.render(path))
+    summary = f"{path}: {len(findings)} finding(s)" if findings else f"{path}: clean"
+    print(summary, file=sys.stderr)
+    return 1 if findings else 0
+
+
+def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="validate JSON messages (or payloads) against a channel of the contract",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Validate each record of FILE (one JSON document, or JSON lines) against "
+        "a channel of the contract. Without --data-only each record is a whole EventEnvelope; "
+        "with it, the `data` payload alone.\nExit 0 when every record is valid, 1 when any is "
+        "not (one line per failure: FILE:LINE: /json/pointer: reason), 2 on bad usage.",
+        epilog="examples:\n"
+        f"  {PROG} validate --channel huleedu.batch.pipeline.completed.v1 envelope.json\n"
+        f"  {PROG} validate --channel batchPipelineCompleted --data-only payloads.jsonl\n"
+        f"  my-service --dump-events | {PROG} validate --channel huleedu.els.batch.phase"
+        ".outcome.v1 -",
+    )
+    validate.add_argument("--channel", required=True, help="channel address (topic) or id")
+    validate.add_argument("--data-only", action="store_true", help="records are `data` payloads")
+    validate.add_argument("file", help="JSON or JSON-lines file ('-' for standard input)")
+    validate.set_defaults(func=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    contract = load_contract(settings_from_args(args).contract_path)
+    channel = contract.channel(args.channel)
+    validator = ContractValidator(contract)
+    records: list[Record] = read_records(args.file)
+    explain = validator.explain_data if args.data_only else validator.explain
+    failures = 0
+    for record in records:
+        violations = explain(channel, record.document)
+        failures += bool(violations)
+        for violation in violations:
+            print(f"{record.source}:{record.line}: {violation.pointer or '/'}: {violation.reason}")
+    what = "payload" if args.data_only else "envelope"
+    print(
+        f"{len(records)} {what}(s) checked against {channel.address} "
+        f"({channel.message.name}): {failures} invalid",
+        file=sys.stderr,
+    )
+    return 1 if failures else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``pipeline-harness`` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except HarnessError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

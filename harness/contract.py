@@ -1,0 +1,408 @@
+"""The contract: contracts/asyncapi.yaml loaded once into typed, frozen objects.
+
+Code names channels through the contract, never through topic strings::
+
+    contract = load_contract()                       # the document shipped with the package
+    completed = contract.channel("batchPipelineCompleted")
+    completed.address                                # 'huleedu.batch.pipeline.completed.v1'
+    contract.senders(completed)                      # (Service(id='bos', ...),)
+
+The layout the loader relies on is described in contracts/README.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import yaml
+
+from harness.errors import (
+    ContractLoadError,
+    UnknownChannelError,
+    UnknownMessageError,
+    UnknownOperationError,
+    UnknownServiceError,
+)
+
+JsonObject = dict[str, Any]
+Action = Literal["send", "receive"]
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service of the pipeline and the one ``source_service`` string it writes."""
+
+    id: str
+    title: str
+    source_service: str
+    seen_source_services: tuple[str, ...]
+    consumer_group: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One event type: its schemas (as pointers into the document), key and examples."""
+
+    name: str
+    channel_id: str
+    title: str
+    description: str
+    payload_pointer: str
+    """JSON pointer (``#/...``) of the whole-envelope schema."""
+    data_pointer: str
+    """JSON pointer (``#/components/schemas/<Name>``) of the ``data`` payload schema."""
+    key_pointer: str | None
+    """JSON pointer into the envelope of the field the Kafka key is taken from."""
+    correlation_location: str | None
+    examples: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A Kafka topic of the pipeline and the one message it carries."""
+
+    id: str
+    address: str
+    message: Message
+    partitions: int
+    replicas: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One service sending or receiving one channel."""
+
+    id: str
+    action: Action
+    channel_id: str
+    service_id: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The whole contract; look things up by name, unknown names raise with a hint."""
+
+    path: Path
+    document: Mapping[str, Any]
+    channels: Mapping[str, Channel]
+    services: Mapping[str, Service]
+    operations: Mapping[str, Operation]
+    dead_letter_address: str
+
+    @cached_property
+    def dead_letter_channel(self) -> Channel:
+        """The harness's dead-letter topic, as a channel to subscribe to (not a domain event)."""
+        message = Message(
+            name="DeadLetter",
+            channel_id="deadLetter",
+            title="A message a consumer set aside",
+            description="The original value, with the reason in the x-dead-letter-reason header.",
+            payload_pointer="",
+            data_pointer="",
+            key_pointer=None,
+            correlation_location=None,
+            examples=(),
+        )
+        return Channel("deadLetter", self.dead_letter_address, message, 1, 1, message.description)
+
+    def channel(self, name: str) -> Channel:
+        """The channel with this id or this address (topic)."""
+        found = self.channels.get(name) or self._by_address.get(name)
+        if found is None:
+            raise UnknownChannelError(name, [*self.channels, *self._by_address])
+        return found
+
+    def message(self, name: str) -> Message:
+        """The message with this name (the real class name, e.g. ``ELSBatchPhaseOutcomeV1``)."""
+        for channel in self.channels.values():
+            if channel.message.name == name:
+                return channel.message
+        raise UnknownMessageError(name, [c.message.name for c in self.channels.values()])
+
+    def service(self, service_id: str) -> Service:
+        """The service with this id (``bos``, ``els``, ...)."""
+        if service_id not in self.services:
+            raise UnknownServiceError(service_id, list(self.services))
+        return self.services[service_id]
+
+    def operation(self, operation_id: str) -> Operation:
+        """The operation with this id."""
+        if operation_id not in self.operations:
+            raise UnknownOperationError(operation_id, list(self.operations))
+        return self.operations[operation_id]
+
+    def senders(self, channel: Channel) -> tuple[Service, ...]:
+        """The services the contract allows to publish on ``channel``."""
+        return self._services_on(channel, "send")
+
+    def receivers(self, channel: Channel) -> tuple[Service, ...]:
+        """The services that consume ``channel``."""
+        return self._services_on(channel, "receive")
+
+    def produced_by(self, service_id: str) -> tuple[Channel, ...]:
+        """The channels ``service_id`` may publish on."""
+        return self._channels_of(service_id, "send")
+
+    def consumed_by(self, service_id: str) -> tuple[Channel, ...]:
+        """The channels ``service_id`` consumes."""
+        return self._channels_of(service_id, "receive")
+
+    def channel_for_topic(self, topic: str, prefix: str = "") -> Channel:
+        """The channel behind a topic name that carries a run's ``prefix``."""
+        if prefix and topic.startswith(prefix):
+            topic = topic[len(prefix) :]
+        return self.channel(topic)
+
+    def __iter__(self) -> Iterator[Channel]:
+        return iter(self.channels.values())
+
+    @cached_property
+    def _by_address(self) -> Mapping[str, Channel]:
+        return {c.address: c for c in self.channels.values()}
+
+    def _services_on(self, channel: Channel, action: Action) -> tuple[Service, ...]:
+        ids = [
+            op.service_id
+            for op in self.operations.values()
+            if op.channel_id == channel.id and op.action == action
+        ]
+        return tuple(self.services[i] for i in dict.fromkeys(ids))
+
+    def _channels_of(self, service_id: str, action: Action) -> tuple[Channel, ...]:
+        self.service(service_id)
+        ids = [
+            op.channel_id
+            for op in self.operations.values()
+            if op.service_id == service_id and op.action == action
+        ]
+        return tuple(self.channels[i] for i in dict.fromkeys(ids))
+
+
+def default_contract_path() -> Path:
+    """The contract shipped with this package (contracts/asyncapi.yaml)."""
+    packaged = resources.files("harness").joinpath("data", "asyncapi.yaml")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "contracts" / "asyncapi.yaml"
+
+
+def read_document(path: Path) -> JsonObject:
+    """Read a YAML document safely (``yaml.safe_load`` only), with a clear error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContractLoadError(str(path), exc.strerror or str(exc)) from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ContractLoadError(str(path), f"not valid YAML: {reason}", where=where) from None
+    if not isinstance(document, dict):
+        raise ContractLoadError(str(path), "the document is not a YAML mapping")
+    return document
+
+
+def load_contract(path: Path | str | None = None, *, allow_remote_refs: bool = False) -> Contract:
+    """Load and index the AsyncAPI contract; raise ContractLoadError naming what is wrong."""
+    source = Path(path) if path is not None else default_contract_path()
+    document = read_document(source)
+    if not allow_remote_refs:
+        _refuse_remote_refs(source, document)
+    return _ContractReader(source, document).read()
+
+
+def _refuse_remote_refs(path: Path, document: Any, where: str = "") -> None:
+    if isinstance(document, dict):
+        ref = document.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            raise ContractLoadError(
+                str(path), f"remote $ref {ref!r} refused (only local '#/...' refs)", where=where
+            )
+        for key, value in document.items():
+            _refuse_remote_refs(path, value, f"{where}/{key}")
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            _refuse_remote_refs(path, value, f"{where}/{index}")
+
+
+def resolve_pointer(document: Mapping[str, Any], pointer: str) -> Any:
+    """Follow a local JSON pointer (``#/a/b`` or ``/a/b``); KeyError when it leads nowhere."""
+    node: Any = document
+    for raw in pointer.lstrip("#").strip("/").split("/"):
+        if raw == "":
+            continue
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list):
+            node = node[int(part)]
+        elif isinstance(node, Mapping):
+            node = node[part]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
+def message_key(channel: Channel, document: Mapping[str, Any]) -> str | None:
+    """The Kafka key the contract's binding gives for this envelope (None when keyless)."""
+    pointer = channel.message.key_pointer
+    if not pointer:
+        return None
+    try:
+        value = resolve_pointer(document, pointer)
+    except (KeyError, IndexError, ValueError):
+        return None
+    return None if value is None else str(value)
+
+
+class _ContractReader:
+    """Turns the raw document into the frozen model, naming the place of any layout error."""
+
+    def __init__(self, path: Path, document: JsonObject) -> None:
+        self.path = path
+        self.document = document
+
+    def read(self) -> Contract:
+        version = self.document.get("asyncapi")
+        if not isinstance(version, str) or not version.startswith("3."):
+            self._fail(f"expected an AsyncAPI 3 document, found asyncapi: {version!r}", "/asyncapi")
+        services = {sid: self._service(sid, raw) for sid, raw in self._section("x-services")}
+        channels = {cid: self._channel(cid, raw) for cid, raw in self._section("channels")}
+        operations = {
+            oid: self._operation(oid, raw, channels, services)
+            for oid, raw in self._section("operations")
+        }
+        dead_letter = self.document.get("x-dead-letter-address", "huleedu.harness.dead_letter.v1")
+        return Contract(
+            path=self.path,
+            document=self.document,
+            channels=MappingProxyType(channels),
+            services=MappingProxyType(services),
+            operations=MappingProxyType(operations),
+            dead_letter_address=str(dead_letter),
+        )
+
+    def _fail(self, reason: str, where: str) -> None:
+        raise ContractLoadError(str(self.path), reason, where=where)
+
+    def _section(self, name: str) -> list[tuple[str, JsonObject]]:
+        section = self.document.get(name)
+        if not isinstance(section, dict) or not section:
+            self._fail(f"missing or empty section {name!r}", f"/{name}")
+            return []
+        for key, value in section.items():
+            if not isinstance(value, dict):
+                self._fail("expected a mapping", f"/{name}/{key}")
+        return list(section.items())
+
+    def _required(self, raw: JsonObject, key: str, where: str) -> Any:
+        if key not in raw:
+            self._fail(f"missing {key!r}", where)
+        return raw[key]
+
+    def _service(self, sid: str, raw: JsonObject) -> Service:
+        where = f"/x-services/{sid}"
+        return Service(
+            id=sid,
+            title=str(raw.get("title", sid)),
+            source_service=str(self._required(raw, "source_service", where)),
+            seen_source_services=tuple(raw.get("x-seen-source-services", ()) or ()),
+            consumer_group=str(raw.get("consumer_group", f"{sid}-group")),
+        )
+
+    def _deref(self, node: Any, where: str) -> tuple[Any, str | None]:
+        """Follow a ``$ref`` node; returns (target, pointer) or (node, None) when inline."""
+        if isinstance(node, dict) and "$ref" in node:
+            pointer = str(node["$ref"])
+            try:
+                return resolve_pointer(self.document, pointer), pointer
+            except (KeyError, IndexError, ValueError):
+                self._fail(f"$ref {pointer!r} does not resolve", where)
+        return node, None
+
+    def _channel(self, cid: str, raw: JsonObject) -> Channel:
+        where = f"/channels/{cid}"
+        messages = self._required(raw, "messages", where)
+        if not isinstance(messages, dict) or len(messages) != 1:
+            self._fail("a channel carries exactly one message", f"{where}/messages")
+        (name, node), = messages.items()
+        message_raw, pointer = self._deref(node, f"{where}/messages/{name}")
+        base = pointer or f"#{where}/messages/{name}"
+        kafka = (raw.get("bindings") or {}).get("kafka") or {}
+        return Channel(
+            id=cid,
+            address=str(self._required(raw, "address", where)),
+            message=self._message(cid, name, message_raw, base),
+            partitions=int(kafka.get("partitions", 1)),
+            replicas=int(kafka.get("replicas", 1)),
+            description=str(raw.get("description", "")),
+        )
+
+    def _message(self, cid: str, name: str, raw: Any, base: str) -> Message:
+        where = base.lstrip("#")
+        if not isinstance(raw, dict):
+            self._fail("expected a message object", where)
+        payload = self._required(raw, "payload", where)
+        data_pointer = self._data_pointer(payload, f"{where}/payload")
+        key = ((raw.get("bindings") or {}).get("kafka") or {}).get("key") or {}
+        key, _ = self._deref(key, f"{where}/bindings/kafka/key")
+        correlation, _ = self._deref(raw.get("correlationId") or {}, f"{where}/correlationId")
+        return Message(
+            name=str(raw.get("name", name)),
+            channel_id=cid,
+            title=str(raw.get("title", name)),
+            description=str(raw.get("description", "")),
+            payload_pointer=f"{base}/payload",
+            data_pointer=data_pointer,
+            key_pointer=key.get("x-key-pointer") if isinstance(key, dict) else None,
+            correlation_location=correlation.get("location") if correlation else None,
+            examples=tuple(
+                ex["payload"] for ex in raw.get("examples", ()) if isinstance(ex, dict)
+            ),
+        )
+
+    def _data_pointer(self, payload: Any, where: str) -> str:
+        """Find ``data``'s schema in the envelope payload (allOf [EventEnvelope, {data: $ref}])."""
+        payload, _ = self._deref(payload, where)
+        parts = payload.get("allOf", []) if isinstance(payload, dict) else []
+        for part in parts:
+            data = (part.get("properties") or {}).get("data") if isinstance(part, dict) else None
+            if isinstance(data, dict) and isinstance(data.get("$ref"), str):
+                self._deref(data, f"{where}/allOf/properties/data")
+                return str(data["$ref"])
+        self._fail("payload must be allOf [EventEnvelope, {properties: {data: {$ref}}}]", where)
+        return ""
+
+    def _operation(
+        self,
+        oid: str,
+        raw: JsonObject,
+        channels: Mapping[str, Channel],
+        services: Mapping[str, Service],
+    ) -> Operation:
+        where = f"/operations/{oid}"
+        action = self._required(raw, "action", where)
+        if action not in ("send", "receive"):
+            self._fail(f"action must be send or receive, not {action!r}", f"{where}/action")
+        ref = str((self._required(raw, "channel", where) or {}).get("$ref", ""))
+        channel_id = ref.removeprefix("#/channels/")
+        if channel_id not in channels:
+            self._fail(f"channel $ref {ref!r} names no channel", f"{where}/channel")
+        service_id = str(self._required(raw, "x-service", where))
+        if service_id not in services:
+            self._fail(f"x-service {service_id!r} is not in x-services", f"{where}/x-service")
+        return Operation(
+            id=oid,
+            action=action,
+            channel_id=channel_id,
+            service_id=service_id,
+            summary=str(raw.get("summary", "")),
+        )

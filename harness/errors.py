@@ -1,0 +1,200 @@
+"""One exception tree for everything the harness can refuse or fail at.
+
+Every error carries the context a person needs to act (which channel, which message, which
+field, what was expected, what was seen, a hint), as fields and in its one-paragraph message::
+
+    HarnessError
+    ├── ContractError                 the contract document or a name in it
+    │   ├── ContractLoadError             unreadable, not YAML, not the expected layout
+    │   ├── UnknownChannelError           contract.channel("...") with a name it does not have
+    │   ├── UnknownMessageError
+    │   ├── UnknownServiceError
+    │   └── UnknownOperationError
+    ├── MessageError                  one message on the wire
+    │   ├── EnvelopeDecodeError           not JSON, not an object
+    │   └── ContractViolation             decoded, but breaks the contract (carries Violations)
+    ├── BrokerError                   getting a real Kafka broker
+    │   ├── JavaNotFoundError
+    │   ├── KafkaJarsUnavailableError     no Maven and no cached jars, or the fetch failed
+    │   └── BrokerStartError              the JVM died or never became ready (log tail attached)
+    ├── BusError                      publishing or consuming (client-library errors, translated)
+    ├── InputError                    a file of records to validate cannot be read
+    └── WaitTimeout                   an expected message did not arrive before the deadline
+
+Client-library exceptions (confluent-kafka) are translated into these in one place only,
+``harness.kafka_bus``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class HarnessError(Exception):
+    """Root of every error the harness raises on purpose."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.hint = hint
+        super().__init__(f"{message} Hint: {hint}" if hint else message)
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+
+class ContractError(HarnessError):
+    """The contract document, or a name looked up in it, is wrong."""
+
+
+class ContractLoadError(ContractError):
+    """The contract file cannot be read or does not have the expected layout."""
+
+    def __init__(self, path: str, reason: str, *, where: str = "") -> None:
+        self.path = path
+        self.where = where
+        self.reason = reason
+        location = f"{path}{' at ' + where if where else ''}"
+        super().__init__(f"cannot load contract {location}: {reason}")
+
+
+class _UnknownName(ContractError):
+    kind = "name"
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = tuple(known)
+        close = [k for k in self.known if name.lower() in k.lower() or k.lower() in name.lower()]
+        shown = ", ".join(close[:5] or self.known[:8])
+        more = "" if close or len(self.known) <= 8 else f" (and {len(self.known) - 8} more)"
+        super().__init__(
+            f"the contract has no {self.kind} {name!r}.",
+            hint=f"known {self.kind}s include: {shown}{more}",
+        )
+
+
+class UnknownChannelError(_UnknownName):
+    """A channel id or address the contract does not define."""
+
+    kind = "channel"
+
+
+class UnknownMessageError(_UnknownName):
+    """A message name the contract does not define."""
+
+    kind = "message"
+
+
+class UnknownServiceError(_UnknownName):
+    """A service id the contract does not define."""
+
+    kind = "service"
+
+
+class UnknownOperationError(_UnknownName):
+    """An operation id the contract does not define."""
+
+    kind = "operation"
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a message breaks the contract: where (JSON pointer) and why."""
+
+    channel: str
+    message: str
+    pointer: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.channel} ({self.message}) {self.pointer or '/'}: {self.reason}"
+
+
+class MessageError(HarnessError):
+    """One message cannot be accepted."""
+
+
+class EnvelopeDecodeError(MessageError):
+    """The bytes on the wire are not a JSON object (so not an EventEnvelope)."""
+
+    def __init__(self, reason: str, *, channel: str = "?") -> None:
+        self.channel = channel
+        self.reason = reason
+        super().__init__(f"message on {channel} is not an EventEnvelope: {reason}")
+
+
+class ContractViolation(MessageError):
+    """A decoded message breaks the contract; ``violations`` says how, field by field."""
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = tuple(violations)
+        first = self.violations[0] if self.violations else None
+        self.channel = first.channel if first else "?"
+        self.message_name = first.message if first else "?"
+        lines = "; ".join(str(v) for v in self.violations[:5])
+        more = f" (and {len(self.violations) - 5} more)" if len(self.violations) > 5 else ""
+        super().__init__(f"contract violation: {lines}{more}")
+
+
+# --- the broker -----------------------------------------------------------------------------
+
+
+class BrokerError(HarnessError):
+    """No Kafka broker could be provided."""
+
+
+class JavaNotFoundError(BrokerError):
+    """No Java runtime (or one too old) to run Kafka's own jars."""
+
+
+class KafkaJarsUnavailableError(BrokerError):
+    """Kafka's jars are neither cached nor fetchable with Maven."""
+
+
+class BrokerStartError(BrokerError):
+    """The broker process died during start or never became ready."""
+
+    def __init__(self, message: str, *, log_tail: str = "", hint: str | None = None) -> None:
+        self.log_tail = log_tail
+        tail = f"\n--- last lines of the broker log ---\n{log_tail}" if log_tail else ""
+        super().__init__(f"{message}{tail}", hint=hint)
+
+
+# --- the bus and waiting --------------------------------------------------------------------
+
+
+class BusError(HarnessError):
+    """Publishing or consuming failed (a client-library error, translated)."""
+
+    def __init__(self, message: str, *, channel: str | None = None, hint: str | None = None):
+        self.channel = channel
+        super().__init__(message, hint=hint)
+
+
+class InputError(HarnessError):
+    """A file of records cannot be read (missing, unreadable, a line that is not JSON)."""
+
+
+class WaitTimeout(HarnessError):
+    """An awaited message did not arrive in time; shows what was seen instead."""
+
+    def __init__(
+        self,
+        awaited: str,
+        *,
+        within_s: float,
+        correlation_id: str | None = None,
+        seen: Sequence[str] = (),
+    ) -> None:
+        self.awaited = awaited
+        self.within_s = within_s
+        self.correlation_id = correlation_id
+        self.seen = tuple(seen)
+        following = f" (following correlation id {correlation_id})" if correlation_id else ""
+        shown = "\n  ".join(self.seen[-10:]) or "(nothing)"
+        super().__init__(
+            f"timed out after {within_s:.1f} s waiting for {awaited}{following}. "
+            f"Last messages seen:\n  {shown}"
+        )

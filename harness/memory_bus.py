@@ -1,0 +1,115 @@
+"""InMemoryBus: the Bus protocol in one process, for fast unit tests (not Kafka)."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from harness.bus import ConsumerCrashed, Delivery, Handler, dead_letter_headers, encode_value
+from harness.contract import Channel, Contract
+from harness.envelope import Envelope
+
+_Record = tuple[str | None, bytes, dict[str, str]]
+
+
+@dataclass
+class _Topic:
+    partitions: list[list[_Record]]
+    round_robin: itertools.count[int] = field(default_factory=itertools.count)
+
+
+class InMemoryBus:
+    """Partitioned logs with per-group committed offsets and one thread per subscription."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        self._topics: dict[str, _Topic] = {}
+        self._committed: dict[tuple[str, str, int], int] = {}
+        self._changed = threading.Condition()
+        self._subscriptions: list[_MemorySubscription] = []
+
+    def start(self) -> None:
+        for channel in [*self.contract, self.contract.dead_letter_channel]:
+            self._topics.setdefault(channel.address, _Topic([[] for _ in range(channel.partitions)]))
+
+    def stop(self) -> None:
+        for subscription in list(self._subscriptions):
+            subscription.stop()
+
+    def publish(
+        self,
+        channel: Channel,
+        value: bytes | Envelope,
+        *,
+        key: str | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        topic = self._topics[channel.address]
+        count = len(topic.partitions)
+        index = zlib.crc32(key.encode()) % count if key else next(topic.round_robin) % count
+        with self._changed:
+            topic.partitions[index].append((key, encode_value(value), dict(headers or {})))
+            self._changed.notify_all()
+
+    def subscribe(
+        self, channels: Sequence[Channel], *, group: str | None, handler: Handler, name: str = ""
+    ) -> _MemorySubscription:
+        subscription = _MemorySubscription(self, channels, group, handler)
+        self._subscriptions.append(subscription)
+        subscription.thread.start()
+        return subscription
+
+    def dead_letter(self, delivery: Delivery, reason: str, *, service: str = "") -> None:
+        headers = dead_letter_headers(delivery, reason, service)
+        self.publish(self.contract.dead_letter_channel, delivery.value or b"", key=delivery.key,
+                     headers=headers)
+
+    def _next(self, sub: _MemorySubscription) -> Delivery | None:
+        """The first uncommitted record of ``sub``'s group, waiting briefly for one."""
+        with self._changed:
+            for channel in sub.channels:
+                for index, log in enumerate(self._topics[channel.address].partitions):
+                    offset = self._committed.get((sub.group, channel.address, index), 0)
+                    if offset < len(log):
+                        key, value, headers = log[offset]
+                        return Delivery(channel, channel.address, key, value, headers, index, offset)
+            self._changed.wait(0.05)
+        return None
+
+    def _commit(self, group: str, delivery: Delivery) -> None:
+        with self._changed:
+            self._committed[(group, delivery.topic, delivery.partition)] = delivery.offset + 1
+
+
+class _MemorySubscription:
+    def __init__(
+        self, bus: InMemoryBus, channels: Sequence[Channel], group: str | None, handler: Handler
+    ) -> None:
+        self.bus, self.channels, self.handler = bus, list(channels), handler
+        self.group = group or f"tap-{id(self)}"
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name=f"memory-{self.group}")
+
+    def wait_assigned(self, timeout_s: float = 30.0) -> None:
+        return None  # every partition is ours from the first moment
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if threading.current_thread() is not self.thread:
+            self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self.stopped.is_set():
+            delivery = self.bus._next(self)
+            if delivery is None:
+                continue
+            try:
+                self.handler(delivery)
+            except ConsumerCrashed:
+                return
+            except Exception as exc:
+                self.bus.dead_letter(delivery, f"{type(exc).__name__}: {exc}")
+            self.bus._commit(self.group, delivery)

@@ -1,0 +1,61 @@
+"""The harness's settings: one frozen dataclass, read from the environment once, at the edge.
+
+Example::
+
+    settings = Settings.from_env(os.environ)          # in the CLI or a conftest, never at import
+    settings = dataclasses.replace(settings, kafka_version="4.1.2")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_KAFKA_VERSION = "4.1.2"
+
+
+def _default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "pipeline-harness"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the harness reads from its environment, with sensible defaults."""
+
+    contract_path: Path | None = None
+    """The AsyncAPI document; None means the one shipped with the package."""
+
+    bootstrap_servers: str | None = None
+    """An existing Kafka cluster to use (never started or stopped by the harness)."""
+
+    kafka_version: str = DEFAULT_KAFKA_VERSION
+    """The Apache Kafka version whose jars the local JVM broker runs."""
+
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    """Where Kafka's jars and the detached broker's state are kept."""
+
+    use_docker: bool = True
+    """Try a Docker engine (testcontainers) before the local JVM broker."""
+
+    broker_start_timeout_s: float = 60.0
+    java_home: Path | None = None
+
+    topic_prefix: str = ""
+    """Prepended to every channel address to make a topic; tests use a unique one per run."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from environment variables (``KAFKA_BOOTSTRAP_SERVERS``, ...)."""
+        cache = env.get("PIPELINE_HARNESS_CACHE")
+        contract = env.get("PIPELINE_HARNESS_CONTRACT")
+        java_home = env.get("JAVA_HOME")
+        return cls(
+            contract_path=Path(contract) if contract else None,
+            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
+            kafka_version=env.get("PIPELINE_HARNESS_KAFKA_VERSION", DEFAULT_KAFKA_VERSION),
+            cache_dir=Path(cache) if cache else _default_cache_dir(),
+            use_docker=env.get("PIPELINE_HARNESS_DOCKER", "1") not in ("0", "false", "no"),
+            java_home=Path(java_home) if java_home else None,
+            topic_prefix=env.get("PIPELINE_HARNESS_TOPIC_PREFIX", ""),
+        )
