@@ -37,7 +37,7 @@ DEAD_LETTER_TOPIC = "x-original-topic"
 DEAD_LETTER_SERVICE = "x-dead-lettered-by"
 
 
-class ConsumerCrashed(Exception):  # noqa: N818 - it names an event, like StopIteration
+class ConsumerCrashed(Exception):
     """Raised by a handler to simulate a crash: no commit, the subscription stops."""
 
 

@@ -19,6 +19,7 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     │   └── BrokerStartError              the JVM died or never became ready (log tail attached)
     ├── BusError                      publishing or consuming (client-library errors, translated)
     ├── InputError                    a file of records to validate cannot be read
+    ├── ClientError                   an HTTP call to a service (BOS, BCS, content) failed
     └── WaitTimeout                   an expected message did not arrive before the deadline
 
 Client-library exceptions (confluent-kafka) are translated into these in one place only,
@@ -175,6 +176,15 @@ class BusError(HarnessError):
 
 class InputError(HarnessError):
     """A file of records cannot be read (missing, unreadable, a line that is not JSON)."""
+
+
+class ClientError(HarnessError):
+    """An HTTP call to a service failed or was refused."""
+
+    def __init__(self, method: str, url: str, status: int | None, detail: str) -> None:
+        self.method, self.url, self.status, self.detail = method, url, status, detail
+        code = f" answered {status}" if status is not None else " failed"
+        super().__init__(f"{method} {url}{code}: {detail}")
 
 
 class WaitTimeout(HarnessError):

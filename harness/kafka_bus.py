@@ -33,7 +33,7 @@ from confluent_kafka import (
     Producer,
     TopicPartition,
 )
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 from harness.bus import ConsumerCrashed, Delivery, Handler, dead_letter_headers, encode_value
 from harness.contract import Channel, Contract
@@ -126,8 +126,12 @@ class KafkaBus:
 
     def dead_letter(self, delivery: Delivery, reason: str, *, service: str = "") -> None:
         headers = dead_letter_headers(delivery, reason, service)
-        self.publish(self.contract.dead_letter_channel, delivery.value or b"", key=delivery.key,
-                     headers=headers)
+        self.publish(
+            self.contract.dead_letter_channel,
+            delivery.value or b"",
+            key=delivery.key,
+            headers=headers,
+        )
 
     def _produce(
         self,
@@ -259,7 +263,7 @@ class _KafkaSubscription:
                 if message is None:
                     continue
                 if message.error() is not None:
-                    continue  # transient (e.g. partition EOF, broker restarting): librdkafka retries
+                    continue  # transient (broker restarting ...): librdkafka retries
                 crashed = not self._handle(message)
         finally:
             self._close(commit=not crashed)
@@ -281,11 +285,13 @@ class _KafkaSubscription:
     def _delivery(self, message: Message) -> Delivery:
         topic = message.topic() or ""
         raw_key = message.key()
-        headers = {k: (v or b"").decode("utf-8", "replace") for k, v in message.headers() or []}
+        raw_headers = message.headers() or []
+        pairs = raw_headers.items() if isinstance(raw_headers, dict) else raw_headers
+        headers = {str(k): _text(v) for k, v in pairs}
         return Delivery(
             channel=self._by_topic[topic],
             topic=topic,
-            key=raw_key.decode("utf-8", "replace") if raw_key is not None else None,
+            key=_text(raw_key) if raw_key is not None else None,
             value=message.value(),
             headers=headers,
             partition=message.partition() or 0,
@@ -301,3 +307,10 @@ class _KafkaSubscription:
             pass  # nothing handled since the last commit
         finally:
             self._consumer.close()
+
+
+def _text(raw: str | bytes | None) -> str:
+    """Kafka keys and header values as text (they are UTF-8 bytes on the wire)."""
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", "replace")
+    return raw or ""

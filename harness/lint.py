@@ -10,13 +10,14 @@ Rules (each finding names the rule and the place in the document):
 - ``event-type``: every message's ``event_type`` is the channel address (schema and examples);
 - ``sender`` / ``receiver``: every channel has exactly one sending service and at least one
   receiving service;
-- ``source-service`` / ``key``: examples carry the sender's ``source_service`` and a value at the
-  key binding's pointer.
+- ``source-service`` / ``key`` / ``batch``: examples carry the sender's ``source_service``, a value
+  at the key binding's pointer and at the message's ``x-batch-pointer``;
+- ``correlation``: every message says which correlation id it carries (``x-correlation``).
 
 Example::
 
     for finding in lint_contract(Path("contracts/asyncapi.yaml")):
-        print(finding)        # contracts/asyncapi.yaml:/channels/x: [sender] ... 
+        print(finding)        # contracts/asyncapi.yaml:/channels/x: [sender] ...
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 
 from harness.contract import (
+    CORRELATION_KINDS,
     Contract,
     load_contract,
     message_key,
@@ -67,14 +70,17 @@ def lint_contract(path: Path) -> list[Finding]:
         return [Finding("layout", "", str(exc))]
     findings = [*_meta_schema(document), *_refs(document, document, "")]
     try:
-        contract = load_contract(path)
+        contract = load_contract(path, document=document)
     except ContractError as exc:
         return [*findings, Finding("layout", getattr(exc, "where", ""), str(exc))]
     return [*findings, *_channels(contract), *_examples(contract)]
 
 
 def _meta_schema(document: dict[str, Any]) -> Iterator[Finding]:
-    validator = jsonschema.Draft7Validator(asyncapi_meta_schema())
+    meta = asyncapi_meta_schema()
+    if jsonschema_rs.Draft7Validator(meta).is_valid(document):
+        return  # the fast answer; python-jsonschema only to explain a failure
+    validator = jsonschema.Draft7Validator(meta)
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):
         where = "/" + "/".join(str(p) for p in error.absolute_path)
         yield Finding("asyncapi-schema", where, _short(error))
@@ -82,7 +88,7 @@ def _meta_schema(document: dict[str, Any]) -> Iterator[Finding]:
 
 def _short(error: jsonschema.ValidationError) -> str:
     best = jsonschema.exceptions.best_match([error])
-    return best.message[:300]
+    return str(best.message)[:300]
 
 
 def _refs(document: dict[str, Any], node: Any, where: str) -> Iterator[Finding]:
@@ -109,6 +115,10 @@ def _channels(contract: Contract) -> Iterator[Finding]:
             yield Finding("sender", where, f"needs exactly one sending service, has: {shown}")
         if not contract.receivers(channel):
             yield Finding("receiver", where, "has no receiving service")
+        kind = channel.message.correlation_kind
+        if kind not in CORRELATION_KINDS:
+            known = ", ".join(CORRELATION_KINDS)
+            yield Finding("correlation", where, f"x-correlation {kind!r} is not one of: {known}")
         event_type = _schema_event_type(contract, channel.message.payload_pointer)
         if event_type != channel.address:
             yield Finding(
@@ -116,6 +126,13 @@ def _channels(contract: Contract) -> Iterator[Finding]:
                 channel.message.payload_pointer.lstrip("#"),
                 f"event_type must be const {channel.address!r}, found {event_type!r}",
             )
+
+
+def _lookup(document: Any, pointer: str) -> Any:
+    try:
+        return resolve_pointer(document, pointer)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
 
 
 def _schema_event_type(contract: Contract, payload_pointer: str) -> Any:
@@ -140,10 +157,18 @@ def _examples(contract: Contract) -> Iterator[Finding]:
             for violation in validator.explain(channel, example):
                 yield Finding("example", here + violation.pointer, violation.reason)
             if example.get("event_type") != channel.address:
-                yield Finding("event-type", f"{here}/event_type",
-                              f"example event_type is not {channel.address!r}")
+                yield Finding(
+                    "event-type",
+                    f"{here}/event_type",
+                    f"example event_type is not {channel.address!r}",
+                )
             if senders and example.get("source_service") != senders[0].source_service:
-                yield Finding("source-service", f"{here}/source_service",
-                              f"expected {senders[0].source_service!r} (the sender's)")
+                yield Finding(
+                    "source-service",
+                    f"{here}/source_service",
+                    f"expected {senders[0].source_service!r} (the sender's)",
+                )
             if message.key_pointer and message_key(channel, example) is None:
                 yield Finding("key", here, f"no key at {message.key_pointer}")
+            if message.batch_pointer and _lookup(example, message.batch_pointer) is None:
+                yield Finding("batch", here, f"no batch id at {message.batch_pointer}")

@@ -33,7 +33,9 @@ class InMemoryBus:
 
     def start(self) -> None:
         for channel in [*self.contract, self.contract.dead_letter_channel]:
-            self._topics.setdefault(channel.address, _Topic([[] for _ in range(channel.partitions)]))
+            self._topics.setdefault(
+                channel.address, _Topic([[] for _ in range(channel.partitions)])
+            )
 
     def stop(self) -> None:
         for subscription in list(self._subscriptions):
@@ -64,8 +66,12 @@ class InMemoryBus:
 
     def dead_letter(self, delivery: Delivery, reason: str, *, service: str = "") -> None:
         headers = dead_letter_headers(delivery, reason, service)
-        self.publish(self.contract.dead_letter_channel, delivery.value or b"", key=delivery.key,
-                     headers=headers)
+        self.publish(
+            self.contract.dead_letter_channel,
+            delivery.value or b"",
+            key=delivery.key,
+            headers=headers,
+        )
 
     def _next(self, sub: _MemorySubscription) -> Delivery | None:
         """The first uncommitted record of ``sub``'s group, waiting briefly for one."""
@@ -75,7 +81,9 @@ class InMemoryBus:
                     offset = self._committed.get((sub.group, channel.address, index), 0)
                     if offset < len(log):
                         key, value, headers = log[offset]
-                        return Delivery(channel, channel.address, key, value, headers, index, offset)
+                        return Delivery(
+                            channel, channel.address, key, value, headers, index, offset
+                        )
             self._changed.wait(0.05)
         return None
 

@@ -108,8 +108,9 @@ class ServiceEndpoint:
     ) -> Envelope:
         """Wrap ``data`` in an envelope of this service and publish it on ``channel_name``."""
         channel = self.contract.channel(channel_name)
-        envelope = self.envelope_for(channel, data, correlation_id=correlation_id,
-                                     metadata=metadata)
+        envelope = self.envelope_for(
+            channel, data, correlation_id=correlation_id, metadata=metadata
+        )
         self.send(channel, envelope, key=key)
         return envelope
 
@@ -140,8 +141,9 @@ class ServiceEndpoint:
         document = envelope.to_json()
         if self.validate_outgoing:
             self.validator.check(channel, document)
-        self.bus.publish(channel, envelope, key=key if key is not None else message_key(
-            channel, document))
+        self.bus.publish(
+            channel, envelope, key=key if key is not None else message_key(channel, document)
+        )
 
     def _deliver(self, delivery: Delivery) -> None:
         try:
@@ -155,4 +157,3 @@ class ServiceEndpoint:
             self.bus.dead_letter(delivery, reason, service=self.service.id)
             return
         self._routes[delivery.channel.id](Envelope.from_json(document))
-

@@ -90,8 +90,11 @@ class ContractValidator:
 
     @cached_property
     def _registry(self) -> Registry[Any]:
-        resource = Resource.from_contents(dict(self.contract.document), default_specification=DRAFT7)
-        return Registry().with_resource(_CONTRACT_URI, resource)
+        resource = Resource.from_contents(
+            dict(self.contract.document), default_specification=DRAFT7
+        )
+        registry: Registry[Any] = Registry().with_resource(_CONTRACT_URI, resource)
+        return registry
 
     def _rooted(self, pointer: str) -> dict[str, Any]:
         """The document itself, rooted at ``pointer`` so that local ``$ref``s keep resolving."""
@@ -154,4 +157,3 @@ def _reason(error: jsonschema.ValidationError) -> str:
         reasons = sorted({sub.message for sub in error.context})
         return "matches none of the allowed forms: " + " | ".join(reasons[:3])
     return str(error.message)
-

@@ -1,0 +1,77 @@
+"""Validation throughput: the fast path against python-jsonschema, side by side in one run.
+
+    python bench/validation_throughput.py [--seconds 2]
+
+Both validate the same envelopes (every example of the contract, in turn) for the same channels.
+"python-jsonschema" is jsonschema's cached Draft7Validator with the contract in a referencing
+registry and formats on, as toolchain-findings.md measured it (~1.5k/s). The fast path is
+ContractValidator.is_valid (jsonschema-rs). Also shown: the fast path including json.loads of
+the wire bytes, which is what the wire check pays per message. Goal: fast path >= 100x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+
+from harness.contract import load_contract
+from harness.validation import ContractValidator
+
+
+def _rate(step: Callable[[int], object], seconds: float) -> float:
+    count, start = 0, time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for i in range(256):
+            step(count + i)
+        count += 256
+        now = time.perf_counter()
+        if now >= deadline:
+            return count / (now - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+    args = parser.parse_args()
+    contract = load_contract()
+    validator = ContractValidator(contract)
+    cases = [(c, e) for c in contract for e in c.message.examples]
+    wire = [(c, json.dumps(e).encode()) for c, e in cases]
+    n = len(cases)
+    for channel, envelope in cases:  # compile both engines' validators before timing
+        assert validator.is_valid(channel, envelope) and not validator.explain(channel, envelope)
+    full = {c.id: validator._full_validator(c.message.payload_pointer) for c, _ in cases}
+
+    def reference(i: int) -> object:
+        channel, envelope = cases[i % n]
+        return full[channel.id].is_valid(envelope)
+
+    def fast(i: int) -> object:
+        channel, envelope = cases[i % n]
+        return validator.is_valid(channel, envelope)
+
+    def fast_from_bytes(i: int) -> object:
+        channel, raw = wire[i % n]
+        return validator.is_valid(channel, json.loads(raw))
+
+    size = sum(len(raw) for _, raw in wire) / n
+    print(f"{n} envelopes from the contract's examples, {size:.0f} bytes on average")
+    slow_rate = _rate(reference, args.seconds)
+    fast_rate = _rate(fast, args.seconds)
+    bytes_rate = _rate(fast_from_bytes, args.seconds)
+    print(f"python-jsonschema (cached Draft7, formats) : {slow_rate:12,.0f} messages/s")
+    print(f"fast path (jsonschema-rs)                  : {fast_rate:12,.0f} messages/s")
+    print(f"fast path incl. json.loads of the bytes    : {bytes_rate:12,.0f} messages/s")
+    ratio = fast_rate / slow_rate
+    verdict = "meets" if ratio >= 100 else "MISSES"
+    print(
+        f"ratio fast / python-jsonschema: {ratio:.0f}x ({verdict} the 100x goal); "
+        f"with json.loads: {bytes_rate / slow_rate:.0f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

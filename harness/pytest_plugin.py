@@ -1,0 +1,76 @@
+"""The pytest plugin (entry point ``pipeline_harness``): contract, real broker and bus fixtures.
+
+Installed with the package, so another repository's tests get them too::
+
+    def test_my_service_output(pipeline_contract, kafka_bus):
+        channel = pipeline_contract.channel("huleedu.els.batch.phase.outcome.v1")
+        ...
+
+The broker is real: ``KAFKA_BOOTSTRAP_SERVERS`` names an existing one, else the harness starts
+Apache Kafka itself (harness.broker). If no broker can start, the fixture fails the tests loudly;
+it never skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from harness.broker import BrokerInfo, kafka_broker
+from harness.contract import Contract, load_contract
+from harness.kafka_bus import KafkaBus
+from harness.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def pipeline_settings() -> Settings:
+    """Settings from the environment, with a topic prefix unique to this test run.
+
+    A per-run prefix (not per-test topics) keeps runs on a shared cluster apart while creating
+    the contract's topics only once per run; tests keep apart by unique batch and correlation ids.
+    """
+    settings = Settings.from_env(os.environ)
+    prefix = settings.topic_prefix or f"test-{uuid.uuid4().hex[:8]}."
+    return replace(settings, topic_prefix=prefix)
+
+
+@pytest.fixture(scope="session")
+def pipeline_contract(pipeline_settings: Settings) -> Contract:
+    """The contract, loaded once for the session."""
+    return load_contract(pipeline_settings.contract_path)
+
+
+@pytest.fixture(scope="session")
+def kafka_broker_info(pipeline_settings: Settings) -> Iterator[BrokerInfo]:
+    """A real Kafka broker for the session (external, Docker, or Kafka's own jars)."""
+    with kafka_broker(pipeline_settings, progress=_report) as info:
+        yield info
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(kafka_broker_info: BrokerInfo) -> str:
+    """The bootstrap address of the session's broker."""
+    return kafka_broker_info.bootstrap_servers
+
+
+@pytest.fixture(scope="session")
+def kafka_bus(
+    pipeline_contract: Contract, pipeline_settings: Settings, kafka_bootstrap: str
+) -> Iterator[KafkaBus]:
+    """A started KafkaBus on the session's broker, the contract's topics created."""
+    bus = KafkaBus(
+        pipeline_contract,
+        bootstrap_servers=kafka_bootstrap,
+        topic_prefix=pipeline_settings.topic_prefix,
+    )
+    bus.start()
+    yield bus
+    bus.stop()
+
+
+def _report(line: str) -> None:
+    print(f"[pipeline-harness] {line}", flush=True)

@@ -1,0 +1,112 @@
+"""The command line: exit codes and messages of lint and validate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.contract import Contract
+
+COMPLETED = "huleedu.batch.pipeline.completed.v1"
+
+
+def _example(contract: Contract) -> dict:
+    return dict(contract.channel(COMPLETED).message.examples[0])
+
+
+def test_lint_of_the_shipped_contract_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint"]) == 0
+    assert "clean" in capsys.readouterr().err
+
+
+def test_lint_of_a_broken_spec_exits_1_with_a_line_per_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "asyncapi.yaml"
+    spec.write_text("asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\n", encoding="utf-8")
+    assert main(["lint", str(spec)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(line.startswith(f"{spec}:") for line in lines)
+
+
+def test_a_valid_envelope_exits_0(tmp_path: Path, contract: Contract) -> None:
+    record = tmp_path / "ok.json"
+    record.write_text(json.dumps(_example(contract), indent=2), encoding="utf-8")
+    assert main(["validate", "--channel", COMPLETED, str(record)]) == 0
+
+
+def test_invalid_json_lines_print_file_line_pointer_reason(
+    tmp_path: Path, contract: Contract, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = _example(contract)
+    bad = {**good, "correlation_id": "nope"}
+    records = tmp_path / "events.jsonl"
+    records.write_text("\n".join(json.dumps(r) for r in (good, bad, good)) + "\n")
+    assert main(["validate", "--channel", COMPLETED, str(records)]) == 1
+    out = capsys.readouterr()
+    assert out.out.startswith(f"{records}:2: /correlation_id: 'nope' is not a 'uuid'")
+    assert "3 envelope(s) checked" in out.err and "1 invalid" in out.err
+
+
+def test_data_only_validates_payloads(
+    tmp_path: Path, contract: Contract, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _example(contract)["data"]
+    record = tmp_path / "data.json"
+    record.write_text(json.dumps(data))
+    assert (
+        main(["validate", "--channel", "batchPipelineCompleted", "--data-only", str(record)]) == 0
+    )
+    record.write_text(json.dumps({**data, "batch_id": 7}))
+    assert main(["validate", "--channel", COMPLETED, "--data-only", str(record)]) == 1
+    assert f"{record}:1: /batch_id: 7 is not of type" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--channel", "huleedu.nope.v1", "FILE"], "the contract has no channel 'huleedu.nope.v1'"),
+        (["--channel", COMPLETED, "missing.json"], "cannot read missing.json: no such file"),
+        (["--channel", COMPLETED, "BADLINES"], ":2: not JSON"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_message(
+    tmp_path: Path,
+    contract: Contract,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("FILE").write_text(json.dumps(_example(contract)))
+    Path("BADLINES").write_text(json.dumps(_example(contract)) + "\n{not json\n")
+    assert main(["validate", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pipeline-harness: error:") and message in err
+    assert "Traceback" not in err
+
+
+def test_the_installed_command_reads_stdin_and_never_shows_a_traceback(
+    contract: Contract,
+) -> None:
+    command = [sys.executable, "-m", "harness.cli", "validate", "--channel", COMPLETED, "-"]
+    done = subprocess.run(command, input="[1,", capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "<stdin>:1: not JSON" in done.stderr and "Traceback" not in done.stderr
+    ok = json.dumps(_example(contract))
+    assert (
+        subprocess.run(command, input=ok, capture_output=True, text=True, check=False).returncode
+        == 0
+    )
+
+
+def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    assert "examples:" in capsys.readouterr().out
