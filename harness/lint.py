@@ -5,6 +5,8 @@ Rules (each finding names the rule and the place in the document):
 - ``asyncapi-schema``: the document validates against the official AsyncAPI 3.0.0 JSON Schema
   (vendored in contracts/vendor/, see its README for version and checksum);
 - ``ref``: every ``$ref`` resolves;
+- ``ref-siblings``: no ``$ref`` has validating siblings (Draft 7 ignores them, 2019-09 applies
+  them: the two validation paths must agree, see harness.validation);
 - ``layout``: the document has the layout the loader needs (contracts/README.md);
 - ``example``: every message has an example, and every example validates against its message;
 - ``event-type``: every message's ``event_type`` is the channel address (schema and examples);
@@ -91,6 +93,20 @@ def _short(error: jsonschema.ValidationError) -> str:
     return str(best.message)[:300]
 
 
+_ANNOTATIONS = {
+    "description",
+    "title",
+    "default",
+    "examples",
+    "$comment",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "summary",
+}
+
+
 def _refs(document: dict[str, Any], node: Any, where: str) -> Iterator[Finding]:
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -99,6 +115,9 @@ def _refs(document: dict[str, Any], node: Any, where: str) -> Iterator[Finding]:
                 resolve_pointer(document, ref)
             except (KeyError, IndexError, ValueError):
                 yield Finding("ref", where, f"$ref {ref!r} does not resolve")
+            siblings = sorted(k for k in node if k != "$ref" and k not in _ANNOTATIONS)
+            if siblings and not where.startswith("/channels/"):
+                yield Finding("ref-siblings", where, f"$ref with validating siblings {siblings}")
         for key, value in node.items():
             yield from _refs(document, value, f"{where}/{key}")
     elif isinstance(node, list):

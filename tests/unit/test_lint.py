@@ -65,6 +65,11 @@ def _dangling_ref(document: Doc) -> None:
     document["components"]["schemas"]["Dangling"] = {"$ref": "#/components/schemas/Nowhere"}
 
 
+def _ref_with_type(document: Doc) -> None:
+    schema = document["components"]["schemas"]["BatchPipelineCompletedV1"]
+    schema["properties"]["final_status"]["type"] = "string"
+
+
 def _not_asyncapi(document: Doc) -> None:
     document["info"]["title"] = 42
 
@@ -95,6 +100,7 @@ def _bad_correlation_kind(document: Doc) -> None:
         (_invalid_example, "example"),
         (_no_example, "example"),
         (_dangling_ref, "ref"),
+        (_ref_with_type, "ref-siblings"),
         (_not_asyncapi, "asyncapi-schema"),
         (_wrong_source, "source-service"),
         (_no_key_value, "key"),
