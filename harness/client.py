@@ -1,0 +1,127 @@
+"""PipelineClient: what a teacher's client does, through the real interfaces.
+
+It registers a batch over BOS's HTTP API (POST /v1/batches/register, the real
+BatchRegistrationRequestV1 body), requests pipelines the way the API gateway does (a
+ClientBatchPipelineRequestV1 on Kafka, published as ``api_gateway``), and reads the batch's state
+(GET /v1/batches/{batch_id}). It knows the interfaces, not any implementation: point it at a real
+BOS and it works the same.
+
+Example::
+
+    client = PipelineClient(contract, bus, bos_url="http://127.0.0.1:5001")
+    batch = client.register_batch(essay_count=12)
+    correlation_id = client.request_pipeline(batch.batch_id, "cj_assessment")
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from harness.bus import Bus
+from harness.contract import Contract
+from harness.envelope import new_id
+from harness.errors import ClientError
+from harness.service import ServiceEndpoint
+
+
+@dataclass(frozen=True)
+class RegisteredBatch:
+    """A batch BOS accepted: its id and the registration's correlation id."""
+
+    batch_id: str
+    correlation_id: str
+    essay_count: int
+    class_id: str | None
+
+
+class PipelineClient:
+    """Registers batches over HTTP and requests pipelines over Kafka, as the real client does."""
+
+    def __init__(
+        self, contract: Contract, bus: Bus, *, bos_url: str, timeout_s: float = 10.0
+    ) -> None:
+        self.contract = contract
+        self.bos_url = bos_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self.gateway = ServiceEndpoint(contract, bus, "api_gateway")
+
+    def register_batch(
+        self,
+        *,
+        essay_count: int,
+        class_id: str | None = None,
+        course_code: str = "ENG5",
+        user_id: str = "teacher-1",
+        essay_instructions: str = "Write an essay about a place that matters to you.",
+        **extra: Any,
+    ) -> RegisteredBatch:
+        """POST /v1/batches/register; a GUEST batch unless ``class_id`` is given (REGULAR)."""
+        body: dict[str, Any] = {
+            "expected_essay_count": essay_count,
+            "course_code": course_code,
+            "essay_instructions": essay_instructions,
+            "user_id": user_id,
+            **extra,
+        }
+        if class_id is not None:
+            body["class_id"] = class_id
+        correlation_id = new_id()
+        answer = self._call("POST", "/v1/batches/register", body, correlation_id)
+        return RegisteredBatch(
+            batch_id=str(answer["batch_id"]),
+            correlation_id=str(answer.get("correlation_id", correlation_id)),
+            essay_count=essay_count,
+            class_id=class_id,
+        )
+
+    def request_pipeline(
+        self,
+        batch_id: str,
+        pipeline: str,
+        *,
+        is_retry: bool = False,
+        retry_reason: str | None = None,
+        user_id: str = "teacher-1",
+        correlation_id: str | None = None,
+    ) -> str:
+        """Publish ClientBatchPipelineRequestV1 as the API gateway; returns its correlation id."""
+        correlation_id = correlation_id or new_id()
+        data = {
+            "batch_id": batch_id,
+            "requested_pipeline": pipeline,
+            "client_correlation_id": correlation_id,
+            "user_id": user_id,
+            "is_retry": is_retry,
+            "retry_reason": retry_reason,
+        }
+        self.gateway.publish("clientBatchPipelineRequest", data, correlation_id=correlation_id)
+        return correlation_id
+
+    def batch_state(self, batch_id: str) -> dict[str, Any]:
+        """GET /v1/batches/{batch_id}: status and pipeline state as BOS reports them."""
+        return self._call("GET", f"/v1/batches/{batch_id}", None, new_id())
+
+    def _call(
+        self, method: str, path: str, body: dict[str, Any] | None, correlation_id: str
+    ) -> dict[str, Any]:
+        url = self.bos_url + path
+        request = urllib.request.Request(
+            url,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json", "X-Correlation-ID": correlation_id},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            raise ClientError(method, url, exc.code, exc.read().decode(errors="replace")) from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise ClientError(method, url, None, str(exc)) from None
+        if not isinstance(answer, dict):
+            raise ClientError(method, url, None, f"expected a JSON object, got {answer!r}")
+        return answer

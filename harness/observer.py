@@ -1,0 +1,282 @@
+"""The contract observer: a tap on every channel that checks each message on the wire.
+
+It reads every channel of the contract from the beginning (no consumer group, no commits), and
+for each message records what it saw and every way it breaks the contract:
+
+- ``schema``: the value is a JSON envelope valid for its channel (payload included);
+- ``event-type``: ``event_type`` equals the channel address;
+- ``source-service``: the publisher is a service the contract lets send on that channel;
+- ``key``: the Kafka key is the field the channel's binding names;
+- ``correlation``: the pipeline's correlation chain holds (checked across channels, see
+  ``harness.correlation``).
+
+It is also what tests wait on: ``expect`` polls the recorded messages against a deadline,
+filtered by batch id or correlation id, and on timeout shows the last messages of that batch.
+
+Example::
+
+    observer = ContractObserver(contract, bus)
+    observer.start()
+    done = observer.expect("batchPipelineCompleted", batch_id=batch_id, within_s=10)
+    assert observer.violations() == []
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.bus import Bus, Delivery, Subscription
+from harness.contract import Channel, Contract, message_key, resolve_pointer
+from harness.correlation import correlation_breaches
+from harness.envelope import JsonObject
+from harness.errors import EnvelopeDecodeError, Violation
+from harness.validation import ContractValidator
+from harness.waiting import wait_for
+
+Where = Mapping[str, Any] | Callable[["ObservedMessage"], bool]
+
+
+@dataclass(frozen=True)
+class ObservedMessage:
+    """One message seen on the wire, with every way it breaks the contract."""
+
+    channel: Channel
+    topic: str
+    key: str | None
+    partition: int
+    offset: int
+    seen_at: float
+    document: JsonObject | None
+    violations: tuple[Violation, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.channel.message.name
+
+    @property
+    def correlation_id(self) -> str | None:
+        return self._field("/correlation_id")
+
+    @property
+    def source_service(self) -> str | None:
+        return self._field("/source_service")
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        data = (self.document or {}).get("data")
+        return data if isinstance(data, Mapping) else {}
+
+    @property
+    def batch_id(self) -> str | None:
+        pointer = self.channel.message.batch_pointer or "/data/batch_id"
+        return self._field(pointer)
+
+    def get(self, pointer: str) -> Any:
+        """The value at a JSON pointer into the envelope, or None."""
+        try:
+            return resolve_pointer(self.document or {}, pointer)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+
+    def matches(self, where: Where | None) -> bool:
+        """Whether this message satisfies ``where`` (data fields, or a predicate)."""
+        if where is None:
+            return True
+        if callable(where):
+            return bool(where(self))
+        return all(self.data.get(k) == v for k, v in where.items())
+
+    def summary(self) -> str:
+        """One line for a person: channel, key, correlation, a few data fields."""
+        shown = {k: v for k, v in self.data.items() if isinstance(v, str | int | float | bool)}
+        fields = ", ".join(f"{k}={v}" for k, v in list(shown.items())[:4])
+        return f"{self.name} key={self.key} correlation={self.correlation_id} {fields}"
+
+    def _field(self, pointer: str) -> str | None:
+        value = self.get(pointer)
+        return None if value is None else str(value)
+
+
+class ContractObserver:
+    """Taps every channel of the contract, checks and records each message."""
+
+    def __init__(
+        self,
+        contract: Contract,
+        bus: Bus,
+        *,
+        validator: ContractValidator | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.contract = contract
+        self.bus = bus
+        self.validator = validator or ContractValidator(contract)
+        self.clock = clock
+        self._messages: list[ObservedMessage] = []
+        self._lock = threading.Lock()
+        self._subscription: Subscription | None = None
+
+    def start(self) -> None:
+        """Begin tapping every channel (from the beginning of each topic)."""
+        if self._subscription is None:
+            self._subscription = self.bus.subscribe(
+                list(self.contract), group=None, handler=self._record, name="observer"
+            )
+            self._subscription.wait_assigned()
+
+    def stop(self) -> None:
+        if self._subscription is not None:
+            self._subscription.stop()
+            self._subscription = None
+
+    # -- what was seen ---------------------------------------------------------------------
+
+    def messages(
+        self,
+        channel: str | None = None,
+        *,
+        batch_id: str | None = None,
+        correlation_id: str | None = None,
+        where: Where | None = None,
+    ) -> list[ObservedMessage]:
+        """The recorded messages, filtered by channel, batch, correlation and ``where``."""
+        wanted = self.contract.channel(channel).id if channel else None
+        with self._lock:
+            seen = list(self._messages)
+        return [
+            m
+            for m in seen
+            if (wanted is None or m.channel.id == wanted)
+            and (batch_id is None or m.batch_id == batch_id)
+            and (correlation_id is None or m.correlation_id == correlation_id)
+            and m.matches(where)
+        ]
+
+    def violations(self, *, batch_id: str | None = None) -> list[Violation]:
+        """Every breach seen: per message, and of the correlation chains across messages."""
+        seen = self.messages(batch_id=batch_id)
+        per_message = [v for m in seen for v in m.violations]
+        return per_message + correlation_breaches(self.messages(), batch_id=batch_id)
+
+    # -- waiting ---------------------------------------------------------------------------
+
+    def expect(
+        self,
+        channel: str,
+        *,
+        within_s: float,
+        batch_id: str | None = None,
+        correlation_id: str | None = None,
+        where: Where | None = None,
+        count: int = 1,
+    ) -> ObservedMessage:
+        """Wait until ``count`` matching messages were seen; return the last of them."""
+        name = self.contract.channel(channel).message.name
+
+        def found() -> list[ObservedMessage] | None:
+            hits = self.messages(
+                channel, batch_id=batch_id, correlation_id=correlation_id, where=where
+            )
+            return hits if len(hits) >= count else None
+
+        hits = wait_for(
+            found,
+            within_s=within_s,
+            awaited=f"{count} x {name}" + (f" for batch {batch_id}" if batch_id else ""),
+            seen=lambda: self._recent(batch_id, correlation_id),
+            correlation_id=correlation_id,
+        )
+        return hits[count - 1]
+
+    def expect_none(
+        self,
+        channel: str,
+        *,
+        for_s: float,
+        batch_id: str | None = None,
+        correlation_id: str | None = None,
+        where: Where | None = None,
+    ) -> None:
+        """Assert that no matching message appears during ``for_s`` seconds."""
+        deadline = self.clock() + for_s
+        while self.clock() < deadline:
+            hits = self.messages(
+                channel, batch_id=batch_id, correlation_id=correlation_id, where=where
+            )
+            if hits:
+                raise AssertionError(f"expected no {hits[0].name}, saw: {hits[0].summary()}")
+            time.sleep(0.01)
+
+    def _recent(self, batch_id: str | None, correlation_id: str | None) -> list[str]:
+        related = self.messages(batch_id=batch_id) if batch_id else self.messages()
+        if correlation_id and not batch_id:
+            related = self.messages(correlation_id=correlation_id)
+        return [m.summary() for m in related[-10:]]
+
+    # -- checking one message --------------------------------------------------------------
+
+    def _record(self, delivery: Delivery) -> None:
+        document: JsonObject | None
+        try:
+            document = delivery.json()
+            problems = self._check(delivery, document)
+        except EnvelopeDecodeError as exc:
+            document, problems = None, [self._violation(delivery, "", "schema", exc.reason)]
+        observed = ObservedMessage(
+            channel=delivery.channel,
+            topic=delivery.topic,
+            key=delivery.key,
+            partition=delivery.partition,
+            offset=delivery.offset,
+            seen_at=self.clock(),
+            document=document,
+            violations=tuple(problems),
+        )
+        with self._lock:
+            self._messages.append(observed)
+
+    def _check(self, delivery: Delivery, document: JsonObject) -> list[Violation]:
+        channel = delivery.channel
+        problems = []
+        if not self.validator.is_valid(channel, document):
+            problems += [
+                Violation(v.channel, v.message, v.pointer, f"[schema] {v.reason}")
+                for v in self.validator.explain(channel, document)
+            ]
+        if document.get("event_type") != channel.address:
+            reason = f"event_type {document.get('event_type')!r} is not the channel address"
+            problems.append(self._violation(delivery, "/event_type", "event-type", reason))
+        problems += self._check_sender(delivery, document)
+        expected_key = message_key(channel, document)
+        if channel.message.key_pointer and delivery.key != expected_key:
+            reason = (
+                f"Kafka key {delivery.key!r} is not {channel.message.key_pointer} "
+                f"({expected_key!r})"
+            )
+            problems.append(self._violation(delivery, "", "key", reason))
+        return problems
+
+    def _check_sender(self, delivery: Delivery, document: JsonObject) -> list[Violation]:
+        senders = self.contract.senders(delivery.channel)
+        source = document.get("source_service")
+        if source in {s.source_service for s in senders}:
+            return []
+        aliases = {a: s.id for s in senders for a in s.seen_source_services}
+        if source in aliases:
+            reason = (
+                f"source_service {source!r} is a non-canonical name of {aliases[source]} "
+                f"(the contract says {senders[0].source_service!r})"
+            )
+        else:
+            allowed = ", ".join(s.source_service for s in senders) or "nobody"
+            reason = f"source_service {source!r} may not publish here (allowed: {allowed})"
+        return [self._violation(delivery, "/source_service", "source-service", reason)]
+
+    @staticmethod
+    def _violation(delivery: Delivery, pointer: str, rule: str, reason: str) -> Violation:
+        channel = delivery.channel
+        return Violation(channel.address, channel.message.name, pointer, f"[{rule}] {reason}")

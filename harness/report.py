@@ -1,0 +1,155 @@
+"""Reports of what crossed the wire: a Mermaid sequence diagram, a timeline, every payload.
+
+``write_report`` turns the messages an observer recorded into one self-contained HTML page (the
+vendored Mermaid script is copied beside it, so it renders with no network)::
+
+    path = write_report(observer.messages(batch_id=b), contract, Path("reports/run.html"),
+                        title="GUEST batch, cj_assessment")
+
+``sequence_diagram`` alone gives the Mermaid text (GitHub and most wikis render it too).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from harness.contract import Contract
+from harness.observer import ObservedMessage
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """One arrow of the diagram: a run of the same message from one service to its receivers."""
+
+    sender: str
+    receivers: tuple[str, ...]
+    name: str
+    count: int
+    invalid: int
+
+
+def arrows(messages: Sequence[ObservedMessage], contract: Contract) -> list[Arrow]:
+    """Consecutive messages of the same channel and sender collapse into one arrow (xN)."""
+    by_source = {s.source_service: s.id for s in contract.services.values()}
+    result: list[Arrow] = []
+    for message in sorted(messages, key=lambda m: m.seen_at):
+        sender = by_source.get(message.source_service or "", message.source_service or "?")
+        receivers = tuple(s.id for s in contract.receivers(message.channel))
+        invalid = 1 if message.violations else 0
+        last = result[-1] if result else None
+        if last and (last.sender, last.receivers, last.name) == (sender, receivers, message.name):
+            result[-1] = Arrow(
+                sender, receivers, message.name, last.count + 1, last.invalid + invalid
+            )
+        else:
+            result.append(Arrow(sender, receivers, message.name, 1, invalid))
+    return result
+
+
+def sequence_diagram(messages: Sequence[ObservedMessage], contract: Contract) -> str:
+    """The observed flow as Mermaid ``sequenceDiagram`` text."""
+    lines = ["sequenceDiagram"]
+    flow = arrows(messages, contract)
+    for service in _participants(flow):
+        title = contract.services[service].title if service in contract.services else service
+        lines.append(f"    participant {service} as {title}")
+    for arrow in flow:
+        times = f" x{arrow.count}" if arrow.count > 1 else ""
+        broken = f" ({arrow.invalid} INVALID)" if arrow.invalid else ""
+        style = "-x" if arrow.invalid else "->>"
+        for receiver in arrow.receivers or (arrow.sender,):
+            lines.append(f"    {arrow.sender}{style}{receiver}: {arrow.name}{times}{broken}")
+    return "\n".join(lines)
+
+
+def _participants(flow: Sequence[Arrow]) -> list[str]:
+    order: dict[str, None] = {}
+    for arrow in flow:
+        order.setdefault(arrow.sender)
+        for receiver in arrow.receivers:
+            order.setdefault(receiver)
+    return list(order)
+
+
+def write_report(
+    messages: Sequence[ObservedMessage],
+    contract: Contract,
+    path: Path,
+    *,
+    title: str,
+    summary: Sequence[str] = (),
+) -> Path:
+    """Write the HTML report (and Mermaid's script beside it); return the page's path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    script = resources.files("harness").joinpath("data", "vendor", "mermaid.min.js")
+    target = path.parent / "mermaid.min.js"
+    if not target.exists():
+        with resources.as_file(script) as source:
+            shutil.copyfile(source, target)
+    path.write_text(_page(messages, contract, title, summary), encoding="utf-8")
+    return path
+
+
+def _page(
+    messages: Sequence[ObservedMessage], contract: Contract, title: str, summary: Sequence[str]
+) -> str:
+    ordered = sorted(messages, key=lambda m: m.seen_at)
+    start = ordered[0].seen_at if ordered else 0.0
+    rows = "\n".join(_row(m, start) for m in ordered)
+    diagram = html.escape(sequence_diagram(ordered, contract))
+    facts = "".join(f"<li>{html.escape(line)}</li>" for line in summary)
+    invalid = sum(1 for m in ordered if m.violations)
+    return _TEMPLATE.format(
+        title=html.escape(title),
+        facts=facts,
+        count=len(ordered),
+        invalid=invalid,
+        diagram=diagram,
+        rows=rows,
+    )
+
+
+def _row(message: ObservedMessage, start: float) -> str:
+    payload = html.escape(json.dumps(message.document, indent=2) if message.document else "—")
+    problems = "".join(f"<div class=bad>{html.escape(str(v))}</div>" for v in message.violations)
+    status = "invalid" if message.violations else "valid"
+    return (
+        f"<tr class={status}><td>{(message.seen_at - start) * 1000:.1f}</td>"
+        f"<td>{html.escape(message.name)}</td><td>{html.escape(message.source_service or '?')}"
+        f"</td><td>{html.escape(str(message.key))}</td>"
+        f"<td><code>{html.escape(str(message.correlation_id))}</code></td>"
+        f"<td>{status}{problems}<details><summary>payload</summary><pre>{payload}</pre>"
+        "</details></td></tr>"
+    )
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }}
+tr.invalid {{ background: #fee; }} .bad {{ color: #a00; }}
+pre {{ background: #f6f6f6; padding: 8px; max-width: 80em; overflow: auto; }}
+</style></head><body>
+<h1>{title}</h1>
+<ul>{facts}<li>{count} messages observed on the wire, {invalid} breaking the contract</li></ul>
+<h2>Sequence</h2>
+<pre class="mermaid">
+{diagram}
+</pre>
+<h2>Timeline</h2>
+<table><tr><th>ms</th><th>message</th><th>source_service</th><th>key</th>
+<th>correlation_id</th><th>contract</th></tr>
+{rows}
+</table>
+<script src="mermaid.min.js"></script>
+<script>mermaid.initialize({{ startOnLoad: true, sequence: {{ useMaxWidth: false }} }});</script>
+</body></html>
+"""

@@ -1,0 +1,122 @@
+"""What every simulated service shares: one shape, one set of behaviour knobs.
+
+A simulator is ``<Service>Simulator(contract, bus, behaviour)`` with ``start()``/``stop()``, class
+attributes ``service_id``, ``consumes`` and ``produces`` (channel ids; a test checks them against
+the contract's operations), and a frozen ``<Service>Behaviour`` (a subclass of ``Behaviour``)
+that scenarios vary with ``dataclasses.replace``::
+
+    spellcheck = SpellcheckSimulator(contract, bus, SpellcheckBehaviour(essay_failure_rate=0.5))
+    spellcheck.start()
+    spellcheck.behaviour = replace(spellcheck.behaviour, hang=True)   # from now on, never answers
+
+A simulator meets the bus only through a ServiceEndpoint, so it can never publish on a channel the
+contract does not give its service, and what it publishes is checked against the contract
+(unless ``broken_output`` asks it to break the contract, to prove that the wire check catches it).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from harness.bus import Bus
+from harness.contract import Contract
+from harness.envelope import Envelope
+from harness.service import ServiceEndpoint
+
+Route = Callable[[Envelope], None]
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """The knobs every simulator has. Subclasses add their own."""
+
+    latency_s: float | tuple[float, float] = 0.0
+    """Delay before each answer: fixed, or a (min, max) range drawn from the seeded generator."""
+    essay_failure_rate: float = 0.0
+    """Share of essays whose processing fails (decided per essay id, so replays agree)."""
+    service_failure: bool = False
+    """Every request fails, as when the service's dependency is down."""
+    duplicate_outputs: bool = False
+    """Every output is published twice (at-least-once delivery, as the real outbox does)."""
+    hang: bool = False
+    """Never answer (a hung or dead service)."""
+    broken_output: bool = False
+    """Publish outputs that break the contract (an unexpected field), unchecked."""
+    seed: int = 0
+    """Seeds every random choice, so a run can be replayed."""
+
+
+class Simulator:
+    """Base of every simulated service: routes, behaviour, and publishing through the contract."""
+
+    service_id: ClassVar[str]
+    consumes: ClassVar[tuple[str, ...]]
+    produces: ClassVar[tuple[str, ...]]
+
+    def __init__(self, contract: Contract, bus: Bus, behaviour: Behaviour | None = None) -> None:
+        self.contract = contract
+        self.bus = bus
+        self.behaviour = behaviour or Behaviour()
+        self.random = random.Random(self.behaviour.seed)
+        self.endpoint = ServiceEndpoint(contract, bus, self.service_id)
+
+    def routes(self) -> Mapping[str, Route]:
+        """Channel id -> handler, for every channel in ``consumes``."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Subscribe to the consumed channels (in the service's consumer group)."""
+        for channel_id, handler in self.routes().items():
+            self.endpoint.on(channel_id, self._answering(handler))
+        self.endpoint.start()
+
+    def wait_ready(self, timeout_s: float = 30.0) -> None:
+        self.endpoint.wait_ready(timeout_s)
+
+    def stop(self) -> None:
+        self.endpoint.stop()
+
+    def emit(
+        self,
+        channel_id: str,
+        data: Mapping[str, Any],
+        *,
+        correlation_id: str,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Publish ``data`` on ``channel_id`` as this service, honouring the behaviour knobs."""
+        behaviour = self.behaviour
+        channel = self.contract.channel(channel_id)
+        if behaviour.broken_output:
+            data = {**data, "unexpected_field": "breaks additionalProperties: false"}
+        envelope = self.endpoint.envelope_for(
+            channel, data, correlation_id=correlation_id, metadata=metadata
+        )
+        self.endpoint.validate_outgoing = not behaviour.broken_output
+        for _ in range(2 if behaviour.duplicate_outputs else 1):
+            self.endpoint.send(channel, envelope)
+
+    def essay_fails(self, essay_id: str) -> bool:
+        """Whether this essay fails here: decided by seed and essay id alone (replayable)."""
+        rate = self.behaviour.essay_failure_rate
+        return rate > 0 and random.Random(f"{self.behaviour.seed}:{essay_id}").random() < rate
+
+    def pause(self) -> None:
+        """Wait the configured latency (fixed or drawn from the seeded range)."""
+        latency = self.behaviour.latency_s
+        seconds = self.random.uniform(*latency) if isinstance(latency, tuple) else latency
+        if seconds > 0:
+            time.sleep(seconds)
+
+    def _answering(self, handler: Route) -> Route:
+        def answer(envelope: Envelope) -> None:
+            if self.behaviour.hang:
+                return  # swallowed: a hung service never answers
+            self.pause()
+            handler(envelope)
+
+        return answer
