@@ -1,0 +1,26 @@
+"""An existing Kafka broker named by the settings: used, checked, never started or stopped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.broker.admin import require_answer
+from harness.broker.info import BrokerInfo
+
+ANSWER_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class ExternalBroker:
+    """A broker someone else runs; ``stop()`` leaves it alone."""
+
+    info: BrokerInfo
+
+    def stop(self) -> None:
+        """Nothing to do: the harness never stops a broker it did not start."""
+
+
+def connect_external(bootstrap_servers: str, timeout_s: float = ANSWER_TIMEOUT_S) -> ExternalBroker:
+    """Check that the broker at ``bootstrap_servers`` answers (BrokerError if not)."""
+    cluster_id = require_answer(bootstrap_servers, timeout_s=timeout_s)
+    return ExternalBroker(BrokerInfo(bootstrap_servers, "external", cluster_id=cluster_id))

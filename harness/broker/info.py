@@ -1,0 +1,44 @@
+"""What a caller gets back from the harness's broker: its address and who runs it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+Provider = Literal["external", "docker", "jvm"]
+Progress = Callable[[str], None]
+"""Receives one line per slow step ("fetching Apache Kafka 4.1.2 jars with Maven ...")."""
+
+
+@dataclass(frozen=True)
+class BrokerInfo:
+    """A Kafka broker the harness reached or started.
+
+    Example::
+
+        with kafka_broker(settings) as info:
+            producer = Producer({"bootstrap.servers": info.bootstrap_servers})
+    """
+
+    bootstrap_servers: str
+    provider: Provider
+    cluster_id: str | None = None
+    pid: int | None = None
+    """The broker JVM's process id (provider "jvm" only)."""
+    log_path: Path | None = None
+    """The broker's own log (provider "jvm" only)."""
+
+
+class RunningBroker(Protocol):
+    """A broker handed out by ``start_broker``; ``stop()`` ends only what the harness started."""
+
+    @property
+    def info(self) -> BrokerInfo:
+        """Where the broker is and who runs it."""
+        ...
+
+    def stop(self) -> None:
+        """Stop the broker if the harness started it (idempotent)."""
+        ...

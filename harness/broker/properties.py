@@ -1,0 +1,106 @@
+"""A single-node KRaft broker's identity and configuration: ports, cluster id, server.properties.
+
+The settings and the reason for each are in shared/reference/kafka-broker.md §2.1 (verified on
+Kafka 4.1.2 here): one combined broker+controller node, a *static* quorum
+(``controller.quorum.voters``, so StorageTool formats without ``--standalone``), everything on
+127.0.0.1, and internal topics cut to one replica and one partition.
+"""
+
+from __future__ import annotations
+
+import base64
+import socket
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+NODE_ID = 1
+
+# Single node: internal topics must have one replica (defaults are 3), and one partition each
+# (defaults are 50) so the first consumer group or transaction does not create 50 partitions.
+_SINGLE_NODE_TUNING: dict[str, str] = {
+    "offsets.topic.replication.factor": "1",
+    "transaction.state.log.replication.factor": "1",
+    "transaction.state.log.min.isr": "1",
+    "share.coordinator.state.topic.replication.factor": "1",
+    "share.coordinator.state.topic.min.isr": "1",
+    "default.replication.factor": "1",
+    "min.insync.replicas": "1",
+    "offsets.topic.num.partitions": "1",
+    "transaction.state.log.num.partitions": "1",
+    "share.coordinator.state.topic.num.partitions": "1",
+    "num.partitions": "1",
+    "auto.create.topics.enable": "true",
+    # Saves 3 s on every classic consumer-group join.
+    "group.initial.rebalance.delay.ms": "0",
+    # The cleaner allocates this whole buffer at start (128 MiB by default): OOM on a small heap.
+    "log.cleaner.dedupe.buffer.size": "2097152",
+    "num.network.threads": "2",
+    "num.io.threads": "2",
+    "background.threads": "2",
+    "num.recovery.threads.per.data.dir": "1",
+    # One node has nobody to hand leadership to: stop at once.
+    "controlled.shutdown.enable": "false",
+}
+
+
+@dataclass(frozen=True)
+class BrokerPorts:
+    """The two loopback ports of one broker: clients' and the KRaft controller's."""
+
+    client: int
+    controller: int
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The address clients dial (exactly what the broker advertises)."""
+        return f"{LOOPBACK}:{self.client}"
+
+
+def pick_free_ports() -> BrokerPorts:
+    """Two distinct ports free on 127.0.0.1 right now (the kernel picks; Kafka binds them soon).
+
+    Another process can take one before Kafka binds it: the JVM broker then dies with
+    "Address already in use" and is retried on new ports.
+    """
+    with socket.socket() as first, socket.socket() as second:
+        first.bind((LOOPBACK, 0))
+        second.bind((LOOPBACK, 0))
+        return BrokerPorts(client=first.getsockname()[1], controller=second.getsockname()[1])
+
+
+def kafka_cluster_id() -> str:
+    """A cluster id in Kafka's own form: 16 random bytes, URL-safe base64, no padding.
+
+    Like Kafka's ``Uuid.randomUuid()``, ids starting with "-" are re-rolled so that none looks
+    like a command-line option.
+    """
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate
+
+
+def server_properties(ports: BrokerPorts, data_dir: Path) -> str:
+    """The text of server.properties for one combined broker+controller on loopback."""
+    entries = {
+        "process.roles": "broker,controller",
+        "node.id": str(NODE_ID),
+        "controller.quorum.voters": f"{NODE_ID}@{LOOPBACK}:{ports.controller}",
+        "listeners": f"PLAINTEXT://{ports.bootstrap_servers},CONTROLLER://{LOOPBACK}:"
+        f"{ports.controller}",
+        # Advertise exactly what clients dial; never 0.0.0.0, and not "localhost" (may be ::1).
+        "advertised.listeners": f"PLAINTEXT://{ports.bootstrap_servers}",
+        "controller.listener.names": "CONTROLLER",
+        "inter.broker.listener.name": "PLAINTEXT",
+        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "log.dirs": _escape(str(data_dir)),
+        **_SINGLE_NODE_TUNING,
+    }
+    return "".join(f"{key}={value}\n" for key, value in entries.items())
+
+
+def _escape(value: str) -> str:
+    """Escape a value for a Java properties file (backslash is its escape character)."""
+    return value.replace("\\", "\\\\")

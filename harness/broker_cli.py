@@ -1,0 +1,240 @@
+"""``pipeline-harness broker start|stop|status``: a real Kafka broker for manual runs and tools.
+
+``broker start`` prints the bootstrap address alone on stdout (progress goes to stderr), so a
+script can capture it: ``ADDR=$(pipeline-harness broker start --detach)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from types import FrameType
+
+from harness.broker import (
+    DetachedBroker,
+    forget_detached,
+    read_detached,
+    start_broker,
+    start_detached,
+    stop_detached,
+)
+from harness.settings import Settings
+
+PROG = "pipeline-harness broker"
+SettingsFactory = Callable[[argparse.Namespace], Settings]
+Command = Callable[[argparse.Namespace], int]
+_FORMAT = argparse.RawDescriptionHelpFormatter
+
+
+def add_broker_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    settings_factory: SettingsFactory,
+) -> None:
+    """Add ``broker start|stop|status`` to the main command line."""
+    broker = subparsers.add_parser(
+        "broker",
+        help="run a real Kafka broker (start, stop, status)",
+        formatter_class=_FORMAT,
+        description=_paragraph(
+            "Run a real Apache Kafka broker: an existing one (--bootstrap or "
+            "KAFKA_BOOTSTRAP_SERVERS), Docker if an engine answers, else Kafka's own jars on a "
+            "local JVM (Java 17+; the jars are fetched once with Maven)."
+        ),
+        epilog=f"examples:\n  {PROG} start\n  ADDR=$({PROG} start --detach)\n"
+        f"  {PROG} status\n  {PROG} stop",
+    )
+    actions = broker.add_subparsers(dest="broker_command", metavar="ACTION", required=True)
+    _add_start(actions, settings_factory)
+    _add_stop(actions, settings_factory)
+    _add_status(actions, settings_factory)
+
+
+def _add_start(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], factory: SettingsFactory
+) -> None:
+    """``broker start [--detach] [--bootstrap ADDR]``."""
+    start = actions.add_parser(
+        "start",
+        help="start a broker and print its bootstrap address",
+        formatter_class=_FORMAT,
+        description=_paragraph(
+            "Start a Kafka broker and print its bootstrap address on a line of its "
+            "own. Without --detach it runs until Ctrl-C (or SIGTERM), then stops. With --detach it "
+            "keeps running in the background (a local JVM broker; Docker is not used) and is "
+            "recorded under the cache dir for `broker status` and `broker stop`."
+        ),
+        epilog=f"examples:\n  {PROG} start\n  {PROG} start --detach\n"
+        f"  {PROG} start --bootstrap 127.0.0.1:9092   # check an existing broker answers",
+    )
+    start.add_argument("--detach", action="store_true", help="leave the broker running and return")
+    start.add_argument(
+        "--bootstrap", metavar="ADDR", help="use this running broker (host:port) instead"
+    )
+    start.set_defaults(func=_start_command(factory))
+
+
+def _add_stop(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], factory: SettingsFactory
+) -> None:
+    """``broker stop``."""
+    stop = actions.add_parser(
+        "stop",
+        help="stop the broker left running by `broker start --detach`",
+        formatter_class=_FORMAT,
+        description=_paragraph(
+            "Stop the detached broker (SIGTERM, then SIGKILL after 20 s) and remove "
+            "its work dir. Exit 1 when no detached broker is running."
+        ),
+        epilog=f"example:\n  {PROG} stop",
+    )
+    stop.set_defaults(func=_stop_command(factory))
+
+
+def _add_status(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], factory: SettingsFactory
+) -> None:
+    """``broker status``."""
+    status = actions.add_parser(
+        "status",
+        help="show the detached broker: address, pid, provider, uptime",
+        formatter_class=_FORMAT,
+        description=_paragraph(
+            "Show the broker left running by `broker start --detach`. Exit 1 when no "
+            "detached broker is running."
+        ),
+        epilog=f"example:\n  {PROG} status",
+    )
+    status.set_defaults(func=_status_command(factory))
+
+
+def _start_command(factory: SettingsFactory) -> Command:
+    """The ``broker start`` action."""
+
+    def run(args: argparse.Namespace) -> int:
+        settings = _settings(factory, args)
+        if args.detach:
+            record = start_detached(settings, progress=_note)
+            print(record.bootstrap_servers, flush=True)
+            _note(f"left running (pid {record.pid}, log {record.log_path}); stop: {PROG} stop")
+            return 0
+        return _serve_until_interrupted(settings)
+
+    return run
+
+
+def _stop_command(factory: SettingsFactory) -> Command:
+    """The ``broker stop`` action."""
+
+    def run(args: argparse.Namespace) -> int:
+        settings = _settings(factory, args)
+        record = read_detached(settings)
+        if record is None or not record.is_running():
+            if record is not None:
+                forget_detached(settings)
+            _note(f"no detached broker is running{_exited(record)}")
+            return 1
+        _note(f"stopping the broker at {record.bootstrap_servers} (pid {record.pid})...")
+        stop_detached(settings, record)
+        if record.provider == "external":
+            print(f"forgot {record.bootstrap_servers}: the harness did not start it, so it runs on")
+        else:
+            print(f"stopped the broker at {record.bootstrap_servers}")
+        return 0
+
+    return run
+
+
+def _status_command(factory: SettingsFactory) -> Command:
+    """The ``broker status`` action."""
+
+    def run(args: argparse.Namespace) -> int:
+        record = read_detached(_settings(factory, args))
+        if record is None or not record.is_running():
+            _note(f"no detached broker is running{_exited(record)}")
+            return 1
+        for label, value in (
+            ("address", record.bootstrap_servers),
+            ("pid", record.pid if record.pid is not None else "-"),
+            ("provider", record.provider),
+            ("uptime", _duration(record.uptime_s)),
+            ("cluster", record.cluster_id or "-"),
+            ("log", record.log_path or "-"),
+        ):
+            print(f"{label:<9}{value}")
+        return 0
+
+    return run
+
+
+def _serve_until_interrupted(settings: Settings) -> int:
+    """Start a broker, print its address, and keep it up until Ctrl-C or SIGTERM."""
+    broker = start_broker(settings, progress=_note)
+    restore = _interrupt_on_sigterm()
+    try:
+        print(broker.info.bootstrap_servers, flush=True)
+        pid = f", pid {broker.info.pid}" if broker.info.pid else ""
+        _note(f"broker running ({broker.info.provider}{pid}); press Ctrl-C to stop it")
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        _note("stopping the broker...")
+    finally:
+        broker.stop()
+        restore()
+    return 0
+
+
+def _interrupt_on_sigterm() -> Callable[[], None]:
+    """Make SIGTERM stop the broker like Ctrl-C does; returns a function restoring the old one."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
+
+
+def _settings(factory: SettingsFactory, args: argparse.Namespace) -> Settings:
+    """The settings, with ``--bootstrap`` applied."""
+    settings = factory(args)
+    bootstrap = getattr(args, "bootstrap", None)
+    return replace(settings, bootstrap_servers=bootstrap) if bootstrap else settings
+
+
+def _exited(record: DetachedBroker | None) -> str:
+    """A note on a recorded broker that is no longer running ('' when there is none)."""
+    if record is None:
+        return ""
+    return f" (the one recorded at {record.bootstrap_servers}, pid {record.pid}, has exited)"
+
+
+def _duration(seconds: float) -> str:
+    """'1h02m03s', '4m05s' or '6s'."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m{secs:02d}s"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def _paragraph(text: str) -> str:
+    """Wrap a description by hand (RawDescriptionHelpFormatter keeps the examples' layout)."""
+    return textwrap.fill(text, width=88)
+
+
+def _note(line: str) -> None:
+    """A progress or status line for people: stderr, so stdout stays the address alone."""
+    print(f"{PROG}: {line}", file=sys.stderr, flush=True)
