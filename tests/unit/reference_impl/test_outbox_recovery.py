@@ -1,0 +1,193 @@
+"""A BOS killed at any point and restarted on the same database neither loses nor repeats a
+completion (issue 4, "Reliability"). The kill is simulated at the bus or storage seam: from
+that moment the old instance can do nothing more, as a dead process, and its consumer does not
+commit the message in hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+from harness.bus import ConsumerCrashed, Delivery, Handler, Subscription
+from harness.contract import Channel, Contract
+from harness.envelope import Envelope
+from harness.memory_bus import InMemoryBus
+from harness.service import ServiceEndpoint
+from harness.waiting import wait_for
+from reference_impl import (
+    BatchConductorService,
+    BatchOrchestratorService,
+    ConductorConfig,
+    OrchestratorConfig,
+    SqliteRepository,
+)
+from reference_impl.batch_state import BatchState
+from reference_impl.orchestrator import BATCH_CODEC
+from reference_impl.storage import Change
+from tests.unit.reference_impl import scripted
+from tests.unit.reference_impl.rig import Rig
+from tests.unit.reference_impl.wire import Wire
+
+COMPLETED = "batchPipelineCompleted"
+ESSAYS = scripted.essays(3)
+
+
+class KilledAtPublish:
+    """The bus as a BOS process sees it, dying just before or just after one publish."""
+
+    def __init__(self, bus: InMemoryBus, channel_id: str, when: Literal["before", "after"]):
+        self.inner, self.contract = bus, bus.contract
+        self.channel_id, self.when = channel_id, when
+        self.dead = False
+
+    def publish(
+        self,
+        channel: Channel,
+        value: bytes | Envelope,
+        *,
+        key: str | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if self.dead:
+            raise ConsumerCrashed("this process is dead")
+        if channel.id == self.channel_id and self.when == "before":
+            self.dead = True
+            raise ConsumerCrashed("killed between commit and publish")
+        self.inner.publish(channel, value, key=key, headers=headers)
+        if channel.id == self.channel_id:
+            self.dead = True
+            raise ConsumerCrashed("killed after publish, before the outbox row was deleted")
+
+    def subscribe(
+        self, channels: Sequence[Channel], *, group: str | None, handler: Handler, name: str = ""
+    ) -> Subscription:
+        return self.inner.subscribe(channels, group=group, handler=handler, name=name)
+
+    def dead_letter(self, delivery: Delivery, reason: str, *, service: str = "") -> None:
+        self.inner.dead_letter(delivery, reason, service=service)
+
+    def start(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+class KilledAtCommit:
+    """BOS storage that dies when asked to commit a completion (nothing of it is stored)."""
+
+    def __init__(self, path: Path) -> None:
+        self.inner = SqliteRepository(path, BATCH_CODEC)
+        self.dead = False
+
+    def commit(self, change: Change[BatchState]) -> None:
+        if self.dead or any(m.channel_id == COMPLETED for m in change.outbox):
+            self.dead = True
+            raise ConsumerCrashed("killed before the commit")
+        self.inner.commit(change)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@pytest.fixture
+def bcs(contract: Contract, memory_bus: InMemoryBus) -> Iterator[BatchConductorService]:
+    service = BatchConductorService(contract, memory_bus, ConductorConfig())
+    service.start()
+    yield service
+    service.stop()
+
+
+def start_bos(
+    contract: Contract, bus: Any, bcs: BatchConductorService, db: Path, **parts: Any
+) -> BatchOrchestratorService:
+    config = OrchestratorConfig(bcs_url=bcs.base_url, database_path=db, tick_interval_s=0.05)
+    bos = BatchOrchestratorService(contract, bus, config, **parts)
+    bos.start()
+    return bos
+
+
+def run_cj_until_the_last_outcome(rig: Rig) -> tuple[str, str]:
+    batch_id = rig.ready_guest(ESSAYS)
+    cid = rig.request(batch_id, "cj_assessment")
+    rig.command(batch_id, "batchServiceSpellcheckInitiateCommandData", cid)
+    rig.outcome(batch_id, "spellcheck", cid, ESSAYS)
+    rig.command(batch_id, "batchServiceCjAssessmentInitiateCommandData", cid)
+    rig.outcome(batch_id, "cj_assessment", cid, ESSAYS)
+    return batch_id, cid
+
+
+def restart_and_check(
+    contract: Contract,
+    bus: InMemoryBus,
+    bcs: BatchConductorService,
+    db: Path,
+    crashed: BatchOrchestratorService,
+    wire: Wire,
+    batch_id: str,
+    cid: str,
+) -> list[Envelope]:
+    """Stop the dead instance, start a new one on the same file; then a second pipeline runs,
+    which proves the batch is usable and that nothing else was published in between."""
+    crashed.stop()
+    bos = start_bos(contract, bus, bcs, db)
+    try:
+        rig = Rig(contract, bus, bcs, bos, wire, _peers(contract, bus))
+        rig.wire.wait(COMPLETED, batch_id, where=lambda e: e.correlation_id == cid)
+        rig.wait_status(batch_id, "ready_for_pipeline_execution")
+        second = rig.request(batch_id, "nlp")
+        rig.command(batch_id, "batchServiceNlpInitiateCommandData", second)
+        rig.outcome(batch_id, "nlp", second, ESSAYS)
+        rig.wire.wait(COMPLETED, batch_id, where=lambda e: e.correlation_id == second)
+        return rig.wire.messages(COMPLETED, batch_id)
+    finally:
+        bos.stop()
+
+
+def _peers(contract: Contract, bus: InMemoryBus) -> dict[str, ServiceEndpoint]:
+    return {sid: ServiceEndpoint(contract, bus, sid) for sid in ("els", "cms", "api_gateway")}
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_bos_killed_around_publishing_the_completion_publishes_it_once(
+    contract: Contract,
+    memory_bus: InMemoryBus,
+    bcs: BatchConductorService,
+    tmp_path: Path,
+    when: Literal["before", "after"],
+) -> None:
+    db = tmp_path / "bos.db"
+    wire = Wire(contract, memory_bus)
+    killed = KilledAtPublish(memory_bus, COMPLETED, when)
+    bos = start_bos(contract, killed, bcs, db)
+    rig = Rig(contract, memory_bus, bcs, bos, wire, _peers(contract, memory_bus))
+    batch_id, cid = run_cj_until_the_last_outcome(rig)
+    wait_for(lambda: killed.dead, within_s=10, awaited="BOS to die at the completion")
+    completions = restart_and_check(contract, memory_bus, bcs, db, bos, wire, batch_id, cid)
+    first = [c for c in completions if c.correlation_id == cid]
+    assert len({c.event_id for c in first}) == 1  # one completion, whatever the copies
+    assert len(first) == (1 if when == "before" else 2)  # at-least-once: the same envelope
+    assert [c.correlation_id for c in completions][-1] != cid
+    runs = bcs.batch(batch_id).runs  # type: ignore[union-attr]
+    assert [(r.requested_pipeline, r.status) for r in runs] == [
+        ("cj_assessment", "completed"),
+        ("nlp", "completed"),
+    ]
+
+
+def test_a_bos_killed_before_committing_the_completion_completes_after_restart(
+    contract: Contract, memory_bus: InMemoryBus, bcs: BatchConductorService, tmp_path: Path
+) -> None:
+    db = tmp_path / "bos.db"
+    wire = Wire(contract, memory_bus)
+    repository = KilledAtCommit(db)
+    bos = start_bos(contract, memory_bus, bcs, db, repository=repository)
+    rig = Rig(contract, memory_bus, bcs, bos, wire, _peers(contract, memory_bus))
+    batch_id, cid = run_cj_until_the_last_outcome(rig)
+    wait_for(lambda: repository.dead, within_s=10, awaited="BOS to die at the commit")
+    completions = restart_and_check(contract, memory_bus, bcs, db, bos, wire, batch_id, cid)
+    assert [c.correlation_id for c in completions].count(cid) == 1
+    assert len(completions) == 2
