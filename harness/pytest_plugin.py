@@ -23,6 +23,7 @@ import pytest
 from harness.broker import BrokerInfo, kafka_broker
 from harness.contract import Contract, load_contract
 from harness.kafka_bus import KafkaBus
+from harness.observer import ContractObserver
 from harness.settings import Settings
 
 
@@ -70,6 +71,17 @@ def kafka_bus(
     bus.start()
     yield bus
     bus.stop()
+
+
+@pytest.fixture(scope="session")
+def pipeline_observer(
+    pipeline_contract: Contract, kafka_bus: KafkaBus
+) -> Iterator[ContractObserver]:
+    """The wire check: a tap on every channel of the contract, for the whole session."""
+    observer = ContractObserver(pipeline_contract, kafka_bus)
+    observer.start()
+    yield observer
+    observer.stop()
 
 
 def _report(line: str) -> None:

@@ -1,0 +1,179 @@
+"""The composition root: the whole simulated pipeline assembled from one contract and one bus.
+
+The only place that knows every part. The harness library knows no service; simulators and the
+reference orchestrator never import each other (they meet on the bus); this module wires them::
+
+    system = build_system(contract, bus)                      # everything, in-process
+    system = build_system(contract, bus, without={"els"})     # a real ELS takes its place
+    system = build_system(contract, bus, behaviours={"spellchecker": SpellcheckBehaviour(
+        essay_failure_rate=0.25)})
+    with system:
+        client = system.client()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from harness.bus import Bus
+from harness.client import PipelineClient
+from harness.contract import Contract
+from reference_impl import (
+    BatchConductorService,
+    BatchOrchestratorService,
+    ConductorConfig,
+    HttpPipelineResolver,
+    OrchestratorConfig,
+)
+from simulators.base import Behaviour, Simulator
+from simulators.cj_assessment import CJAssessmentSimulator
+from simulators.cms import CMSSimulator
+from simulators.content import ContentStore, InMemoryContentStore
+from simulators.els import ELSSimulator
+from simulators.file_service import FileServiceSimulator
+from simulators.llm_provider import LLMProviderSimulator
+from simulators.nlp import NLPSimulator
+from simulators.result_aggregator import ResultAggregatorSimulator
+from simulators.spellcheck import SpellcheckSimulator
+
+SIMULATORS: Mapping[str, type[Simulator]] = {
+    cls.service_id: cls
+    for cls in (
+        FileServiceSimulator,
+        ELSSimulator,
+        NLPSimulator,
+        CMSSimulator,
+        SpellcheckSimulator,
+        CJAssessmentSimulator,
+        LLMProviderSimulator,
+        ResultAggregatorSimulator,
+    )
+}
+"""Every simulated service by its contract id."""
+
+REFERENCE_SERVICES = ("bos", "bcs")
+NEEDS_CONTENT = {"file_service", "spellchecker", "cj_assessment", "nlp"}
+SERVICES = (*REFERENCE_SERVICES, *SIMULATORS)
+
+
+@dataclass
+class SimulatedSystem:
+    """BOS, BCS and the simulators of one run; start and stop them together."""
+
+    contract: Contract
+    bus: Bus
+    content: ContentStore
+    bos: BatchOrchestratorService | None
+    bcs: BatchConductorService | None
+    simulators: dict[str, Simulator] = field(default_factory=dict)
+
+    def start(self) -> None:
+        """BCS first (BOS calls it), then BOS, then every simulator; wait until all consume."""
+        for part in self._parts():
+            part.start()
+        for part in self._parts():
+            wait = getattr(part, "wait_ready", None)
+            if callable(wait):
+                wait()
+
+    def stop(self) -> None:
+        for part in reversed(self._parts()):
+            part.stop()
+
+    def client(self, bos_url: str | None = None) -> PipelineClient:
+        """A client (registration over HTTP, requests over Kafka) for this system's BOS."""
+        url = bos_url or (self.bos.base_url if self.bos else None)
+        if url is None:
+            raise ValueError("BOS runs outside this system: pass its bos_url")
+        return PipelineClient(self.contract, self.bus, bos_url=url)
+
+    def simulator(self, service_id: str) -> Simulator:
+        return self.simulators[service_id]
+
+    def set_behaviour(self, service_id: str, **changes: Any) -> None:
+        """Change one simulator's behaviour from now on (``dataclasses.replace`` of it)."""
+        from dataclasses import replace
+
+        simulator = self.simulators[service_id]
+        simulator.behaviour = replace(simulator.behaviour, **changes)
+
+    def __enter__(self) -> SimulatedSystem:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _error: BaseException | None,
+        _trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _parts(self) -> list[Any]:
+        parts: list[Any] = [p for p in (self.bcs, self.bos) if p is not None]
+        return parts + list(self.simulators.values())
+
+
+def build_system(
+    contract: Contract,
+    bus: Bus,
+    *,
+    without: Iterable[str] = (),
+    behaviours: Mapping[str, Behaviour] | None = None,
+    orchestrator: OrchestratorConfig | None = None,
+    conductor: ConductorConfig | None = None,
+    content: ContentStore | None = None,
+    bcs_url: str | None = None,
+) -> SimulatedSystem:
+    """Assemble BOS, BCS and every simulator not named in ``without`` on ``bus``."""
+    left_out = set(without)
+    unknown = left_out - set(SERVICES)
+    if unknown:
+        raise ValueError(f"unknown services {sorted(unknown)}; known: {', '.join(SERVICES)}")
+    store = content or InMemoryContentStore()
+    bcs = (
+        None
+        if "bcs" in left_out
+        else BatchConductorService(contract, bus, conductor or ConductorConfig())
+    )
+    bos = None
+    if "bos" not in left_out:
+        resolver = _resolver(bcs, bcs_url)
+        bos = BatchOrchestratorService(
+            contract, bus, orchestrator or OrchestratorConfig(), resolver=resolver
+        )
+    simulators = {
+        sid: _simulator(sid, contract, bus, (behaviours or {}).get(sid), store)
+        for sid in SIMULATORS
+        if sid not in left_out
+    }
+    return SimulatedSystem(contract, bus, store, bos, bcs, simulators)
+
+
+def _resolver(bcs: BatchConductorService | None, bcs_url: str | None) -> HttpPipelineResolver:
+    """BOS calls BCS over HTTP, as the real BOS does (the URL is known once BCS listens)."""
+    base: Callable[[], str]
+    if bcs_url is not None:
+        url = bcs_url
+        base = lambda: url  # noqa: E731
+    elif bcs is not None:
+        base = lambda: bcs.base_url  # noqa: E731
+    else:
+        raise ValueError("BCS is left out: give bcs_url, the address of the real one")
+    return HttpPipelineResolver(base)
+
+
+def _simulator(
+    service_id: str,
+    contract: Contract,
+    bus: Bus,
+    behaviour: Behaviour | None,
+    content: ContentStore,
+) -> Simulator:
+    cls: Any = SIMULATORS[service_id]
+    if service_id in NEEDS_CONTENT:
+        return cls(contract, bus, behaviour, content=content)  # type: ignore[no-any-return]
+    return cls(contract, bus, behaviour)  # type: ignore[no-any-return]

@@ -1,0 +1,56 @@
+"""The whole simulated system on the real broker: GUEST and REGULAR batches to completion.
+
+Every message on the wire is checked against the contract by the session's observer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.client import PipelineClient
+from harness.observer import ContractObserver
+from pipeline_system.system import SimulatedSystem
+
+pytestmark = pytest.mark.kafka
+
+
+@pytest.mark.parametrize("class_id", [None, "class-9a"], ids=["GUEST", "REGULAR"])
+def test_a_batch_goes_through_cj_assessment_to_one_completion(
+    simulated_system: SimulatedSystem,
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    class_id: str | None,
+) -> None:
+    batch = pipeline_client.register_batch(essay_count=4, class_id=class_id)
+    pipeline_observer.expect(
+        "batchContentProvisioningCompleted", batch_id=batch.batch_id, within_s=30
+    )
+    if class_id:
+        pipeline_observer.expect("batchEssaysReady", batch_id=batch.batch_id, within_s=30)
+    _wait_ready(pipeline_client, pipeline_observer, batch.batch_id)
+    correlation_id = pipeline_client.request_pipeline(batch.batch_id, "cj_assessment")
+    done = pipeline_observer.expect(
+        "batchPipelineCompleted", batch_id=batch.batch_id, within_s=60
+    )
+    assert done.correlation_id == correlation_id
+    assert done.data["final_status"] == "completed_successfully"
+    assert done.data["completed_phases"] == ["spellcheck", "cj_assessment"]
+    assert done.data["successful_essay_count"] == 4
+    pipeline_observer.expect_none(
+        "batchPipelineCompleted", batch_id=batch.batch_id, for_s=0.5,
+        where=lambda m: m is not done,
+    )
+    assert pipeline_observer.violations(batch_id=batch.batch_id) == []
+    report = simulated_system.simulators["result_aggregator"].report(batch.batch_id)  # type: ignore[attr-defined]
+    assert len(report.completions) == 1
+
+
+def _wait_ready(client: PipelineClient, observer: ContractObserver, batch_id: str) -> None:
+    from harness.waiting import wait_for
+
+    wait_for(
+        lambda: client.batch_state(batch_id).get("status") == "ready_for_pipeline_execution",
+        within_s=30,
+        awaited=f"batch {batch_id} ready for pipeline execution",
+        seen=lambda: [m.summary() for m in observer.messages(batch_id=batch_id)],
+    )
