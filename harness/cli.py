@@ -23,16 +23,9 @@ from harness.validation_input import Record, read_records
 PROG = "pipeline-harness"
 ExtraCommands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-_EXTRA: list[ExtraCommands] = []
 
-
-def register_commands(add: ExtraCommands) -> None:
-    """Let a layer above the library (the composition root) add its commands (up, demo...)."""
-    if add not in _EXTRA:
-        _EXTRA.append(add)
-
-
-def _parser() -> argparse.ArgumentParser:
+def build_parser(extra_commands: Sequence[ExtraCommands] = ()) -> argparse.ArgumentParser:
+    """The parser of the library's commands, plus those a layer above adds (up, demo...)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Contract-first test harness for the HuleEdu essay batch pipeline on Kafka.",
@@ -49,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     from harness.broker_cli import add_broker_commands
 
     add_broker_commands(commands, settings_from_args)
-    for add in _EXTRA:
+    for add in extra_commands:
         add(commands)
     return parser
 
@@ -131,9 +124,9 @@ def _run_validate(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``pipeline-harness`` command."""
-    parser = _parser()
+def main(argv: Sequence[str] | None = None, extra_commands: Sequence[ExtraCommands] = ()) -> int:
+    """Run one command; HarnessError becomes a one-paragraph message and exit code 2."""
+    parser = build_parser(extra_commands)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

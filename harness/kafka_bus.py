@@ -17,10 +17,13 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +42,19 @@ from harness.bus import ConsumerCrashed, Delivery, Handler, dead_letter_headers,
 from harness.contract import Channel, Contract
 from harness.envelope import Envelope
 from harness.errors import BusError
+
+
+class _Receipt:
+    """The broker's answer for one produced message (a librdkafka delivery callback)."""
+
+    def __init__(self, topic: str, channel: str) -> None:
+        self.topic, self.channel = topic, channel
+        self.done = threading.Event()
+        self.error: KafkaError | None = None
+
+    def __call__(self, error: KafkaError | None, _message: Message) -> None:
+        self.error = error
+        self.done.set()
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,7 @@ class KafkaBus:
         self._producer: Producer | None = None
         self._subscriptions: list[_KafkaSubscription] = []
         self._lock = threading.Lock()
+        self._handler_context = threading.local()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -141,28 +158,52 @@ class KafkaBus:
         headers: Mapping[str, str] | None,
         channel: str,
     ) -> None:
+        """Send one message. Inside a handler, the acknowledgement is awaited once for all the
+        handler's messages, before its input is committed (``_confirm_pending``); elsewhere,
+        before returning. Either way nothing is committed or reported done before it is stored.
+        """
         producer = self._require_producer()
-        done = threading.Event()
-        failure: list[KafkaError] = []
-
-        def delivered(error: KafkaError | None, _message: Message) -> None:
-            if error is not None:
-                failure.append(error)
-            done.set()
-
+        receipt = _Receipt(topic, channel)
         try:
             producer.produce(
-                topic, value, key, headers=list((headers or {}).items()), on_delivery=delivered
+                topic, value, key, headers=list((headers or {}).items()), on_delivery=receipt
             )
         except (KafkaException, BufferError) as exc:
             raise BusError(f"cannot publish to {topic}: {exc}", channel=channel) from None
+        pending: list[_Receipt] | None = getattr(self._handler_context, "pending", None)
+        if pending is not None:
+            pending.append(receipt)
+            producer.poll(0)
+        else:
+            self._await([receipt])
+
+    def _await(self, receipts: Sequence[_Receipt]) -> None:
+        """Block until the broker acknowledged every receipt; BusError on a failure."""
+        producer = self._require_producer()
         deadline = time.monotonic() + self.tuning.publish_timeout_s
-        while not done.is_set():
-            producer.poll(0.001)  # serves delivery callbacks, ours or another thread's
-            if time.monotonic() > deadline:
-                raise BusError(f"no acknowledgement for a message to {topic}", channel=channel)
-        if failure:
-            raise BusError(f"publishing to {topic} failed: {failure[0].str()}", channel=channel)
+        for receipt in receipts:
+            while not receipt.done.is_set():
+                producer.poll(0.001)  # serves delivery callbacks, ours or another thread's
+                if time.monotonic() > deadline:
+                    raise BusError(
+                        f"no acknowledgement for a message to {receipt.topic}",
+                        channel=receipt.channel,
+                    )
+            if receipt.error is not None:
+                raise BusError(
+                    f"publishing to {receipt.topic} failed: {receipt.error.str()}",
+                    channel=receipt.channel,
+                )
+
+    @contextmanager
+    def _deferring_acknowledgements(self) -> Iterator[list[_Receipt]]:
+        """While a handler runs on this thread, collect its publishes instead of waiting."""
+        pending: list[_Receipt] = []
+        self._handler_context.pending = pending
+        try:
+            yield pending
+        finally:
+            self._handler_context.pending = None
 
     def _require_producer(self) -> Producer:
         if self._producer is None:
@@ -216,7 +257,9 @@ class _KafkaSubscription:
         self._by_topic = {bus.topic(c): c for c in channels}
         self._assigned = threading.Event()
         self._stopping = threading.Event()
-        self._error: BusError | None = None
+        self.error: BusError | None = None
+        self._in_flight: deque[tuple[Message, list[_Receipt]]] = deque()
+        """Why the subscription stopped by itself (its handler's output could not be stored)."""
         label = name or group or "tap"
         self._thread = threading.Thread(target=self._run, name=f"kafka-{label}", daemon=True)
         self._consumer = Consumer(bus.consumer_config(group))
@@ -256,31 +299,67 @@ class _KafkaSubscription:
         self._assigned.set()
 
     def _run(self) -> None:
-        crashed = False
+        healthy = True
         try:
-            while not self._stopping.is_set() and not crashed:
+            while not self._stopping.is_set() and healthy:
                 message = self._consumer.poll(self.bus.tuning.poll_timeout_s)
-                if message is None:
-                    continue
-                if message.error() is not None:
-                    continue  # transient (broker restarting ...): librdkafka retries
-                crashed = not self._handle(message)
+                if message is not None and message.error() is None:
+                    healthy = self._handle(message)
+                # (an error event is transient, e.g. a broker restarting: librdkafka retries)
+                healthy = healthy and self._commit_acknowledged()
+            if healthy:
+                self._settle()
         finally:
-            self._close(commit=not crashed)
+            self._consumer.close()
             self.bus._forget(self)
 
     def _handle(self, message: Message) -> bool:
-        """Run the handler; False when it simulated a crash (no commit)."""
+        """Run the handler; False when it simulated a crash (nothing more is committed)."""
         delivery = self._delivery(message)
-        try:
-            self.handler(delivery)
-        except ConsumerCrashed:
-            return False
-        except Exception as exc:
-            self.bus.dead_letter(delivery, f"{type(exc).__name__}: {exc}", service=self.group or "")
-        if self.group is not None:
-            self._consumer.commit(message=message, asynchronous=True)
+        with self.bus._deferring_acknowledgements() as pending:
+            try:
+                self.handler(delivery)
+            except ConsumerCrashed:
+                return False
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                self.bus.dead_letter(delivery, reason, service=self.group or "")
+        self._in_flight.append((message, pending))
         return True
+
+    def _commit_acknowledged(self) -> bool:
+        """Commit up to the last message whose handler's output (and all before) is stored.
+
+        The consumer does not wait for the broker's acknowledgements message by message: it
+        goes on, and commits each input once the output it caused is acknowledged. False when
+        an output could not be stored (then nothing more is committed: the input is redelivered).
+        """
+        self.bus._require_producer().poll(0)  # serve delivery callbacks
+        done: dict[tuple[str, int], int] = {}
+        while self._in_flight and all(r.done.is_set() for r in self._in_flight[0][1]):
+            message, receipts = self._in_flight[0]
+            failed = next((r for r in receipts if r.error is not None), None)
+            if failed is not None:
+                self.error = BusError(
+                    f"publishing to {failed.topic} failed: {failed.error}", channel=failed.channel
+                )
+                break
+            self._in_flight.popleft()
+            done[(message.topic() or "", message.partition() or 0)] = (message.offset() or 0) + 1
+        if done and self.group is not None:
+            offsets = [TopicPartition(t, p, o) for (t, p), o in done.items()]
+            self._consumer.commit(offsets=offsets, asynchronous=True)
+        return self.error is None
+
+    def _settle(self) -> None:
+        """On a clean stop: wait for every output in flight, then commit the inputs."""
+        try:
+            self.bus._await([r for _, receipts in self._in_flight for r in receipts])
+        except BusError as exc:
+            self.error = exc
+        if self._commit_acknowledged() and self.group is not None:
+            with contextlib.suppress(KafkaException):  # nothing handled since the last commit
+                self._consumer.commit(asynchronous=False)
 
     def _delivery(self, message: Message) -> Delivery:
         topic = message.topic() or ""
@@ -298,15 +377,6 @@ class _KafkaSubscription:
             offset=message.offset() or 0,
             timestamp_ms=message.timestamp()[1],
         )
-
-    def _close(self, *, commit: bool) -> None:
-        try:
-            if commit and self.group is not None:
-                self._consumer.commit(asynchronous=False)
-        except KafkaException:
-            pass  # nothing handled since the last commit
-        finally:
-            self._consumer.close()
 
 
 def _text(raw: str | bytes | None) -> str:

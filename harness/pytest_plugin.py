@@ -73,6 +73,19 @@ def kafka_bus(
     bus.stop()
 
 
+@pytest.fixture
+def isolated_kafka_bus(
+    pipeline_contract: Contract, pipeline_settings: Settings, kafka_bootstrap: str
+) -> Iterator[KafkaBus]:
+    """A started KafkaBus with topics of its own (a fresh prefix), for a test whose services
+    must not share consumer groups with the session's (e.g. a second BOS)."""
+    prefix = f"{pipeline_settings.topic_prefix}{uuid.uuid4().hex[:6]}."
+    bus = KafkaBus(pipeline_contract, bootstrap_servers=kafka_bootstrap, topic_prefix=prefix)
+    bus.start()
+    yield bus
+    bus.stop()
+
+
 @pytest.fixture(scope="session")
 def pipeline_observer(
     pipeline_contract: Contract, kafka_bus: KafkaBus

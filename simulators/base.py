@@ -54,13 +54,15 @@ class Simulator:
     """Base of every simulated service: routes, behaviour, and publishing through the contract."""
 
     service_id: ClassVar[str]
+    behaviour_type: ClassVar[type[Behaviour]] = Behaviour
+    """The frozen dataclass of this service's knobs (``<Service>Behaviour``)."""
     consumes: ClassVar[tuple[str, ...]]
     produces: ClassVar[tuple[str, ...]]
 
     def __init__(self, contract: Contract, bus: Bus, behaviour: Behaviour | None = None) -> None:
         self.contract = contract
         self.bus = bus
-        self.behaviour = behaviour or Behaviour()
+        self.behaviour = behaviour or self.behaviour_type()
         self.random = random.Random(self.behaviour.seed)
         self.endpoint = ServiceEndpoint(contract, bus, self.service_id)
 

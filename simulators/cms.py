@@ -47,11 +47,12 @@ class CMSSimulator(Simulator):
 
     service_id = "cms"
     consumes = ("batchAuthorMatchesSuggested",)
+    behaviour_type = CMSBehaviour
     produces = ("studentAssociationsConfirmed",)
     behaviour: CMSBehaviour
 
     def __init__(self, contract: Contract, bus: Bus, behaviour: CMSBehaviour | None = None) -> None:
-        super().__init__(contract, bus, behaviour or CMSBehaviour())
+        super().__init__(contract, bus, behaviour)
         self._lock = threading.Lock()
         self._suggestions: dict[str, Envelope] = {}
         self._timers: dict[str, threading.Timer] = {}

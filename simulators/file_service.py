@@ -69,6 +69,7 @@ class FileServiceSimulator(Simulator):
 
     service_id = "file_service"
     consumes = ("batchEssaysRegistered",)
+    behaviour_type = FileBehaviour
     produces = ("essayContentProvisioned", "essayValidationFailed")
     behaviour: FileBehaviour
 
@@ -81,7 +82,7 @@ class FileServiceSimulator(Simulator):
         content: ContentStore | None = None,
         content_port: int | None = None,
     ) -> None:
-        super().__init__(contract, bus, behaviour or FileBehaviour())
+        super().__init__(contract, bus, behaviour)
         self.content = content if content is not None else InMemoryContentStore()
         self.content_server = (
             ContentServer(self.content, port=content_port) if content_port is not None else None

@@ -13,11 +13,12 @@ misspelling the spellcheck finds) wins; equal scores are broken by the texts' SH
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,9 +96,14 @@ class Verdict:
     confidence: float
 
 
-def judge(text_a: str, text_b: str, spellchecker: Spellchecker) -> Verdict:
+def judge(
+    text_a: str,
+    text_b: str,
+    spellchecker: Spellchecker,
+    quality: Callable[[str, Spellchecker], EssayQuality] = EssayQuality.of,
+) -> Verdict:
     """The better of two essays by the fixed rule, with how sure the rule is."""
-    a, b = EssayQuality.of(text_a, spellchecker), EssayQuality.of(text_b, spellchecker)
+    a, b = quality(text_a, spellchecker), quality(text_b, spellchecker)
     a_wins = (a.score, a.fingerprint) >= (b.score, b.fingerprint)
     (side, won), lost = (("A", a), b) if a_wins else (("B", b), a)
     gap = abs(a.score - b.score) / max(abs(a.score), abs(b.score), 1)
@@ -116,6 +122,7 @@ class LLMProviderSimulator(Simulator):
 
     service_id = "llm_provider"
     consumes = ("llmComparisonRequest",)
+    behaviour_type = LLMProviderBehaviour
     produces = ("llmComparisonResult",)
     behaviour: LLMProviderBehaviour
 
@@ -127,8 +134,10 @@ class LLMProviderSimulator(Simulator):
         *,
         spellchecker: Spellchecker | None = None,
     ) -> None:
-        super().__init__(contract, bus, behaviour or LLMProviderBehaviour())
+        super().__init__(contract, bus, behaviour)
         self.spellchecker = spellchecker or Spellchecker.from_corpus()
+        # Each essay meets n-1 others in a batch: judge its text once (a spellcheck costs ~1 ms).
+        self._quality = functools.lru_cache(maxsize=4096)(EssayQuality.of)
 
     def routes(self) -> Mapping[str, Route]:
         return {"llmComparisonRequest": self.on_comparison_request}
@@ -162,7 +171,7 @@ class LLMProviderSimulator(Simulator):
         failure = self._failure(essays, correlation_id)
         if failure is not None:
             return _failed(*failure, correlation_id)
-        verdict = judge(essays[0].text, essays[1].text, self.spellchecker)
+        verdict = judge(essays[0].text, essays[1].text, self.spellchecker, self._quality)
         return {
             "winner": verdict.winner,
             "justification": verdict.justification,

@@ -93,6 +93,7 @@ class NLPSimulator(Simulator):
 
     service_id = "nlp"
     consumes = ("batchStudentMatchingRequested", "batchNlpProcessingRequested")
+    behaviour_type = NLPBehaviour
     produces = ("batchAuthorMatchesSuggested", "batchNlpAnalysisCompleted")
 
     def __init__(
@@ -103,7 +104,7 @@ class NLPSimulator(Simulator):
         *,
         content: ContentStore | None = None,
     ) -> None:
-        super().__init__(contract, bus, behaviour or NLPBehaviour())
+        super().__init__(contract, bus, behaviour)
         self.content: ContentStore = content or InMemoryContentStore()
 
     def routes(self) -> Mapping[str, Route]:

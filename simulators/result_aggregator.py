@@ -233,13 +233,14 @@ class ResultAggregatorSimulator(Simulator):
 
     service_id = "result_aggregator"
     consumes = tuple(RECORDS)
+    behaviour_type = ResultAggregatorBehaviour
     produces = ()
     behaviour: ResultAggregatorBehaviour
 
     def __init__(
         self, contract: Contract, bus: Bus, behaviour: ResultAggregatorBehaviour | None = None
     ) -> None:
-        super().__init__(contract, bus, behaviour or ResultAggregatorBehaviour())
+        super().__init__(contract, bus, behaviour)
         self._reports: dict[str, BatchReport] = {}
         self._handled: set[str] = set()
         self._lock = threading.Lock()

@@ -51,6 +51,7 @@ class CJAssessmentSimulator(Simulator):
 
     service_id = "cj_assessment"
     consumes = ("elsCjAssessmentRequest", "llmComparisonResult")
+    behaviour_type = CJAssessmentBehaviour
     produces = (
         "llmComparisonRequest",
         "cjAssessmentCompleted",
@@ -67,7 +68,7 @@ class CJAssessmentSimulator(Simulator):
         *,
         content: ContentStore | None = None,
     ) -> None:
-        super().__init__(contract, bus, behaviour or CJAssessmentBehaviour())
+        super().__init__(contract, bus, behaviour)
         self.content: ContentStore = content or InMemoryContentStore()
         self.callback_topic = contract.channel("llmComparisonResult").address
         self._lock = threading.Lock()

@@ -58,6 +58,7 @@ class ELSSimulator(Simulator):
 
     service_id = "els"
     consumes = tuple(DECISIONS)
+    behaviour_type = ELSBehaviour
     produces = (
         "essaySlotAssigned",
         "batchContentProvisioningCompleted",
@@ -71,7 +72,7 @@ class ELSSimulator(Simulator):
     behaviour: ELSBehaviour
 
     def __init__(self, contract: Contract, bus: Bus, behaviour: ELSBehaviour | None = None) -> None:
-        super().__init__(contract, bus, behaviour or ELSBehaviour())
+        super().__init__(contract, bus, behaviour)
         self.ledger = Ledger()
         self._handled: set[str] = set()
         self._lock = threading.Lock()

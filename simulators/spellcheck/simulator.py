@@ -88,6 +88,7 @@ class SpellcheckSimulator(Simulator):
 
     service_id = "spellchecker"
     consumes = ("essayLifecycleSpellcheckRequest",)
+    behaviour_type = SpellcheckBehaviour
     produces = ("spellcheckPhaseCompleted", "spellcheckResult")
 
     def __init__(
@@ -99,7 +100,7 @@ class SpellcheckSimulator(Simulator):
         content: ContentStore | None = None,
         spellchecker: Spellchecker | None = None,
     ) -> None:
-        super().__init__(contract, bus, behaviour or SpellcheckBehaviour())
+        super().__init__(contract, bus, behaviour)
         self.content: ContentStore = content or InMemoryContentStore()
         self.spellchecker = spellchecker or Spellchecker.from_corpus()
 

@@ -4,6 +4,9 @@ A cj_assessment pipeline runs to exactly one BatchPipelineCompletedV1 (a duplica
 changes nothing); then the same batch accepts an nlp pipeline, whose spellcheck BCS skips with a
 PhaseSkippedV1, and that completes too. A BOS stopped mid-pipeline and started again on its
 database file picks up where it was, from the consumer group's committed offsets.
+
+Each test has topics of its own (``isolated_kafka_bus``): its BOS and BCS must not share
+consumer groups with the session's simulated system.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ COMPLETED = "batchPipelineCompleted"
 
 
 def test_cj_then_nlp_complete_exactly_once_each_on_the_real_broker(
-    pipeline_contract: Contract, kafka_bus: KafkaBus
+    pipeline_contract: Contract, isolated_kafka_bus: KafkaBus
 ) -> None:
+    kafka_bus = isolated_kafka_bus
     rig = Rig.start(pipeline_contract, kafka_bus)
     try:
         essays, corrected = scripted.essays(4), scripted.essays(4, "corrected")
@@ -72,8 +76,9 @@ def test_cj_then_nlp_complete_exactly_once_each_on_the_real_broker(
 
 
 def test_a_restarted_bos_resumes_the_pipeline_from_its_database(
-    pipeline_contract: Contract, kafka_bus: KafkaBus, tmp_path: Path
+    pipeline_contract: Contract, isolated_kafka_bus: KafkaBus, tmp_path: Path
 ) -> None:
+    kafka_bus = isolated_kafka_bus
     database = tmp_path / "bos.db"
     rig = Rig.start(pipeline_contract, kafka_bus, orchestrator={"database_path": database})
     try:
