@@ -15,7 +15,7 @@ import html
 import json
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -35,21 +35,36 @@ class Arrow:
 
 
 def arrows(messages: Sequence[ObservedMessage], contract: Contract) -> list[Arrow]:
-    """Consecutive messages of the same channel and sender collapse into one arrow (xN)."""
+    """The flow as arrows; a message joins an earlier arrow of the same kind (xN) while the
+    conversation between the same services goes on (per-essay and per-pair exchanges)."""
     by_source = {s.source_service: s.id for s in contract.services.values()}
     result: list[Arrow] = []
     for message in sorted(messages, key=lambda m: m.seen_at):
         sender = by_source.get(message.source_service or "", message.source_service or "?")
         receivers = tuple(s.id for s in contract.receivers(message.channel))
         invalid = 1 if message.violations else 0
-        last = result[-1] if result else None
-        if last and (last.sender, last.receivers, last.name) == (sender, receivers, message.name):
-            result[-1] = Arrow(
-                sender, receivers, message.name, last.count + 1, last.invalid + invalid
-            )
-        else:
+        index = _same_conversation(result, sender, receivers, message.name)
+        if index is None:
             result.append(Arrow(sender, receivers, message.name, 1, invalid))
+        else:
+            arrow = result[index]
+            result[index] = replace(arrow, count=arrow.count + 1, invalid=arrow.invalid + invalid)
     return result
+
+
+def _same_conversation(
+    flow: Sequence[Arrow], sender: str, receivers: tuple[str, ...], name: str
+) -> int | None:
+    """The index of the arrow this message repeats, looking back only among arrows between
+    the services this message connects."""
+    parties = {sender, *receivers}
+    for index in range(len(flow) - 1, -1, -1):
+        arrow = flow[index]
+        if arrow.sender not in parties:
+            return None
+        if (arrow.sender, arrow.receivers, arrow.name) == (sender, receivers, name):
+            return index
+    return None
 
 
 def sequence_diagram(messages: Sequence[ObservedMessage], contract: Contract) -> str:
