@@ -152,6 +152,7 @@ table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }}
 tr.invalid {{ background: #fee; }} .bad {{ color: #a00; }}
 pre {{ background: #f6f6f6; padding: 8px; max-width: 80em; overflow: auto; }}
+pre.mermaid {{ background: none; max-width: none; }}
 </style></head><body>
 <h1>{title}</h1>
 <ul>{facts}<li>{count} messages observed on the wire, {invalid} breaking the contract</li></ul>
