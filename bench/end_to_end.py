@@ -17,6 +17,7 @@ Simulators run at zero latency. The observer taps every channel and checks each 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import time
@@ -126,7 +127,7 @@ def _where_the_time_goes(observer: ContractObserver, correlation_id: str) -> Non
         print(
             f"  {name:48} x{len(group):<4} first {first * 1000:7.1f} ms  last {last * 1000:7.1f} ms"
         )
-    gaps = [(b.seen_at - a.seen_at, a.name, b.name) for a, b in zip(messages, messages[1:])]
+    gaps = [(b.seen_at - a.seen_at, a.name, b.name) for a, b in itertools.pairwise(messages)]
     slowest = max(gaps)
     print(f"  slowest hop: {slowest[1]} -> {slowest[2]}: {slowest[0] * 1000:.1f} ms")
 
