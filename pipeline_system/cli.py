@@ -264,3 +264,7 @@ def load_behaviour(simulator: Any, path: Path) -> Behaviour:
         )
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
     return behaviour_type(**values)  # type: ignore[no-any-return]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""The commands that run the system, as processes, on the session's real broker.
+
+- ``up`` runs the whole simulated system; a batch registered over HTTP and requested over Kafka
+  with kcat (an independent client) reaches BatchPipelineCompletedV1;
+- ``simulate`` runs one simulator in its own process, in its consumer group;
+- ``demo`` runs to a clean exit and writes its report.
+Each gets a topic prefix of its own, so that its consumer groups meet no other test's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.contract import Contract
+from harness.envelope import Envelope, new_id
+from harness.kafka_bus import KafkaBus
+from harness.observer import ContractObserver
+from harness.waiting import wait_for
+
+pytestmark = pytest.mark.kafka
+
+COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
+
+
+class Process:
+    """A command running in the background, its output collected line by line."""
+
+    def __init__(self, *args: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.popen = subprocess.Popen(
+            [*COMMAND, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def line_starting(self, prefix: str, within_s: float = 60) -> str:
+        return wait_for(
+            lambda: next((x for x in self.lines if x.startswith(prefix)), None),
+            within_s=within_s,
+            awaited=f"a line starting {prefix!r}",
+            seen=lambda: self.lines[-15:],
+        )
+
+    def interrupt(self) -> int:
+        self.popen.send_signal(signal.SIGINT)
+        return self.popen.wait(timeout=60)
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"cmd-{uuid.uuid4().hex[:8]}."
+
+
+@pytest.fixture
+def wire(
+    pipeline_contract: Contract, kafka_bootstrap: str, prefix: str
+) -> Iterator[ContractObserver]:
+    bus = KafkaBus(pipeline_contract, bootstrap_servers=kafka_bootstrap, topic_prefix=prefix)
+    bus.start()
+    observer = ContractObserver(pipeline_contract, bus)
+    observer.start()
+    yield observer
+    observer.stop()
+    bus.stop()
+
+
+def _register(bos_url: str, essays: int) -> str:
+    body = {
+        "expected_essay_count": essays,
+        "course_code": "ENG5",
+        "essay_instructions": "Write.",
+        "user_id": "teacher-1",
+    }
+    request = urllib.request.Request(
+        f"{bos_url}/v1/batches/register",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 202
+        return str(json.loads(response.read())["batch_id"])
+
+
+def _request_with_kcat(bootstrap: str, topic: str, batch_id: str) -> str:
+    correlation_id = new_id()
+    envelope = Envelope.new(
+        event_type="huleedu.commands.batch.pipeline.v1",
+        source_service="api_gateway_service",
+        correlation_id=correlation_id,
+        data={
+            "batch_id": batch_id,
+            "requested_pipeline": "cj_assessment",
+            "client_correlation_id": correlation_id,
+            "user_id": "teacher-1",
+            "is_retry": False,
+            "retry_reason": None,
+        },
+    )
+    kcat = shutil.which("kcat")
+    assert kcat, "kcat is not installed: `make test` installs it"
+    subprocess.run(
+        [kcat, "-b", bootstrap, "-P", "-t", topic, "-K", "\t"],
+        input=f"{batch_id}\t{envelope.encode().decode()}\n",
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return correlation_id
+
+
+def test_up_runs_the_system_and_a_kcat_request_completes(
+    kafka_bootstrap: str, prefix: str, wire: ContractObserver
+) -> None:
+    up = Process("up", "--bootstrap", kafka_bootstrap, "--topic-prefix", prefix)
+    try:
+        bos_url = up.line_starting("bos ").split()[1]
+        up.line_starting("running")
+        batch_id = _register(bos_url, essays=3)
+        wire.expect("batchContentProvisioningCompleted", batch_id=batch_id, within_s=30)
+        wait_for(
+            lambda: _status(bos_url, batch_id) == "ready_for_pipeline_execution",
+            within_s=30,
+            awaited="the batch ready",
+        )
+        correlation_id = _request_with_kcat(
+            kafka_bootstrap, f"{prefix}huleedu.commands.batch.pipeline.v1", batch_id
+        )
+        done = wire.expect("batchPipelineCompleted", correlation_id=correlation_id, within_s=60)
+        assert done.data["final_status"] == "completed_successfully"
+        assert wire.violations(batch_id=batch_id) == []
+    finally:
+        code = up.interrupt()
+    assert code == 0, up.lines[-20:]
+    assert not any("Traceback" in line for line in up.lines), up.lines[-20:]
+
+
+def _status(bos_url: str, batch_id: str) -> str:
+    with urllib.request.urlopen(f"{bos_url}/v1/batches/{batch_id}", timeout=10) as response:
+        return str(json.loads(response.read())["status"])
+
+
+def test_simulate_runs_one_simulator_in_its_own_process(
+    pipeline_contract: Contract,
+    kafka_bootstrap: str,
+    prefix: str,
+    wire: ContractObserver,
+    tmp_path: Path,
+) -> None:
+    behaviour = tmp_path / "llm.yaml"
+    behaviour.write_text("error_rate: 0.0\nseed: 3\n")
+    llm = Process(
+        "simulate",
+        "llm_provider",
+        "--bootstrap",
+        kafka_bootstrap,
+        "--topic-prefix",
+        prefix,
+        "--behaviour",
+        str(behaviour),
+    )
+    try:
+        llm.line_starting("running")
+        channel = pipeline_contract.channel("llmComparisonRequest")
+        request = dict(channel.message.examples[0])
+        correlation_id = new_id()
+        request = {
+            **request,
+            "correlation_id": correlation_id,
+            "event_id": new_id(),
+            "data": {**request["data"], "correlation_id": correlation_id},
+        }
+        wire.bus.publish(channel, Envelope.from_json(request), key=correlation_id)
+        answer = wire.expect("llmComparisonResult", correlation_id=correlation_id, within_s=30)
+        assert answer.source_service == "llm_provider_service"
+        assert wire.violations() == []
+    finally:
+        code = llm.interrupt()
+    assert code == 0, llm.lines[-20:]
+
+
+def test_simulate_refuses_an_unknown_knob_in_one_paragraph(tmp_path: Path) -> None:
+    behaviour = tmp_path / "bad.yaml"
+    behaviour.write_text("eror_rate: 0.5\n")
+    done = subprocess.run(
+        [*COMMAND, "simulate", "llm_provider", "--behaviour", str(behaviour)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "unknown knobs ['eror_rate'] for llm_provider" in done.stderr
+    assert "error_rate" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_demo_runs_to_a_clean_exit_and_writes_its_report(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    report = tmp_path / "demo.html"
+    done = subprocess.run(
+        [
+            *COMMAND,
+            "demo",
+            "--essays",
+            "4",
+            "--bootstrap",
+            kafka_bootstrap,
+            "--report",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "every one matched the contract" in done.stdout
+    assert "the batch was READY again and accepted nlp" in done.stdout
+    assert "sequenceDiagram" in report.read_text()
