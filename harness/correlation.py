@@ -15,7 +15,7 @@ may see a consequence before its cause.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -67,15 +67,19 @@ def _pipeline_breaches(
 def _comparison_breaches(messages: Sequence[ObservedMessage], every: set[str]) -> list[Breach]:
     requests = [m for m in messages if m.channel.message.correlation_kind == "comparison"]
     results = [m for m in messages if m.channel.message.correlation_kind == "comparison-result"]
-    request_ids = Counter(m.correlation_id for m in requests)
+    # Requests are told apart by event id: a redelivery (the same envelope again, as
+    # at-least-once delivery allows) is the same request, not a second one with the same id.
+    events_per_id: dict[str | None, set[object]] = defaultdict(set)
+    for message in requests:
+        events_per_id[message.correlation_id].add(message.get("/event_id"))
     breaches: list[Breach] = []
     for message in requests:
         if message.correlation_id in every:
             breaches.append((message, "reuses the pipeline's correlation id"))
-        elif request_ids[message.correlation_id] > 1:
+        elif len(events_per_id[message.correlation_id]) > 1:
             breaches.append((message, "shares its correlation id with another request"))
     for message in results:
-        if message.correlation_id not in request_ids:
+        if message.correlation_id not in events_per_id:
             breaches.append((message, "answers no comparison request"))
     return breaches
 

@@ -30,13 +30,18 @@ from typing import Any
 from confluent_kafka import (
     OFFSET_BEGINNING,
     Consumer,
+    ConsumerGroupTopicPartitions,
     KafkaError,
     KafkaException,
     Message,
     Producer,
     TopicPartition,
 )
-from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
+from confluent_kafka.admin import (  # type: ignore[attr-defined]
+    AdminClient,
+    NewTopic,
+    OffsetSpec,
+)
 
 from harness.bus import ConsumerCrashed, Delivery, Handler, dead_letter_headers, encode_value
 from harness.contract import Channel, Contract
@@ -209,6 +214,50 @@ class KafkaBus:
         if self._producer is None:
             raise BusError("the bus is not started", hint="call bus.start() first")
         return self._producer
+
+    # -- what consumer groups have read -----------------------------------------------------
+
+    def consumed_counts(
+        self, group: str, channels: Sequence[Channel], *, timeout_s: float = 10.0
+    ) -> dict[str, int]:
+        """How many messages of each channel consumer group ``group`` has committed past.
+
+        Read from the broker (the group's committed offsets less each partition's earliest
+        offset), so it sees any consumer of the group, ours or a real service's. Channels the
+        group never committed on count 0. Contract coverage uses it for receive operations.
+        """
+        by_topic = {self.topic(c): c.id for c in channels}
+        admin = AdminClient(self._common_config())
+        try:
+            request = [ConsumerGroupTopicPartitions(group)]
+            answer = admin.list_consumer_group_offsets(request, request_timeout=timeout_s)
+            committed = [
+                tp
+                for tp in answer[group].result(timeout=timeout_s).topic_partitions
+                if tp.topic in by_topic and tp.offset >= 0
+            ]
+            earliest = self._earliest_offsets(admin, committed, timeout_s)
+        except KafkaException as exc:
+            raise BusError(f"cannot read the committed offsets of group {group!r}: {exc}") from None
+        counts = dict.fromkeys(by_topic.values(), 0)
+        for tp in committed:
+            start = earliest.get((tp.topic, tp.partition), 0)
+            counts[by_topic[tp.topic]] += max(tp.offset - start, 0)
+        return counts
+
+    @staticmethod
+    def _earliest_offsets(
+        admin: AdminClient, partitions: Sequence[TopicPartition], timeout_s: float
+    ) -> dict[tuple[str, int], int]:
+        if not partitions:
+            return {}
+        earliest = OffsetSpec.earliest()  # type: ignore[no-untyped-call]
+        wanted = {TopicPartition(tp.topic, tp.partition): earliest for tp in partitions}
+        futures = admin.list_offsets(wanted, request_timeout=timeout_s)
+        return {
+            (tp.topic, tp.partition): int(future.result(timeout=timeout_s).offset)
+            for tp, future in futures.items()
+        }
 
     # -- consuming -------------------------------------------------------------------------
 

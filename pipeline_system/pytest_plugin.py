@@ -18,6 +18,7 @@ from harness.client import PipelineClient
 from harness.contract import Contract
 from harness.kafka_bus import KafkaBus
 from pipeline_system.system import SERVICES, SimulatedSystem, build_system
+from reference_impl import OrchestratorConfig
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,11 +40,25 @@ def _left_out(config: pytest.Config) -> set[str]:
 
 
 @pytest.fixture(scope="session")
+def orchestrator_config() -> OrchestratorConfig:
+    """The reference BOS's settings in ``simulated_system``; override it to change them."""
+    return OrchestratorConfig()
+
+
+@pytest.fixture(scope="session")
 def simulated_system(
-    request: pytest.FixtureRequest, pipeline_contract: Contract, kafka_bus: KafkaBus
+    request: pytest.FixtureRequest,
+    pipeline_contract: Contract,
+    kafka_bus: KafkaBus,
+    orchestrator_config: OrchestratorConfig,
 ) -> Iterator[SimulatedSystem]:
     """BOS, BCS and every simulator (less ``--without``), started on the session's broker."""
-    system = build_system(pipeline_contract, kafka_bus, without=_left_out(request.config))
+    system = build_system(
+        pipeline_contract,
+        kafka_bus,
+        without=_left_out(request.config),
+        orchestrator=orchestrator_config,
+    )
     system.start()
     yield system
     system.stop()

@@ -5,7 +5,8 @@ out, as the real ELS does) and sends the services their requests under the comma
 id, which ELS keeps for the phase. Each result moves its essays to success or failure; when every
 essay of the phase is terminal, ELS publishes ONE ELSBatchPhaseOutcomeV1 with the true split
 (behaviour 4.3). A repeated result is refused by the state machine, and a phase's outcome is
-published once, whatever arrives later.
+published once per round (a command that moves essays into the phase, e.g. a retry's), whatever
+arrives later.
 """
 
 from __future__ import annotations
@@ -117,12 +118,15 @@ def _enter_phase(
         str(r["essay_id"]): str(r["text_storage_id"]) for r in envelope.data["essays_to_process"]
     }
     entered = [e for e in _known(batch, texts) if _step(e, phase, Step.COMMAND)]
+    if entered:  # a new round of the phase (a retry runs it again): its essays, its outcome
+        for essay in batch.members_of(phase):
+            essay.commanded_phases.remove(phase.name)
+        batch.outcomes_sent.discard(phase.name)
+        batch.phase_correlations[phase.name] = envelope.correlation_id
     for essay in entered:
         essay.commanded_phases.append(phase.name)
         essay.phase_texts[phase.name] = texts[essay.essay_id]
         _step(essay, phase, Step.STARTED)  # dispatched: the requests leave with this decision
-    if entered:
-        batch.phase_correlations[phase.name] = envelope.correlation_id
     return batch, entered
 
 

@@ -1,0 +1,183 @@
+"""Contract coverage: which messages and operations of the contract a run exercised on the wire.
+
+Messages and send operations come from what the contract observer recorded; receive operations
+from what each receiving service's consumer group committed, when the bus can tell (the caller
+passes those counts in, so this module needs no broker)::
+
+    coverage = measure_coverage(contract, observer.messages(), received={"bos": {...}})
+    print(coverage.report())
+    coverage.gate_failures()          # [] when every message was exercised and none broke
+
+A message counts as exercised when at least one instance that conforms to the contract crossed
+the wire: a message only ever seen broken proves nothing about the contract.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from harness.contract import Channel, Contract, Operation
+from harness.errors import Violation
+from harness.observer import ObservedMessage
+
+ReceivedCounts = Mapping[str, Mapping[str, int]]
+"""service id -> channel id -> messages its consumer group committed past."""
+
+
+@dataclass(frozen=True)
+class MessageCoverage:
+    """One message of the contract: how often it was seen, and how often it conformed."""
+
+    channel: Channel
+    seen: int
+    conforming: int
+
+    @property
+    def name(self) -> str:
+        return self.channel.message.name
+
+    @property
+    def exercised(self) -> bool:
+        return self.conforming > 0
+
+
+@dataclass(frozen=True)
+class OperationCoverage:
+    """One send or receive operation; ``count`` is None when it could not be measured."""
+
+    operation: Operation
+    count: int | None
+
+    @property
+    def exercised(self) -> bool:
+        return bool(self.count)
+
+
+@dataclass(frozen=True)
+class ContractCoverage:
+    """What a run exercised of the contract, and what broke it."""
+
+    contract: Contract
+    messages: tuple[MessageCoverage, ...]
+    sends: tuple[OperationCoverage, ...]
+    receives: tuple[OperationCoverage, ...]
+    violations: tuple[Violation, ...] = ()
+
+    def unexercised(self) -> list[MessageCoverage]:
+        """The messages of the contract no conforming instance of which was seen."""
+        return [m for m in self.messages if not m.exercised]
+
+    def gate_failures(self) -> list[str]:
+        """Why the coverage gate fails: each message never exercised, each contract breach."""
+        missing = [
+            f"{m.name} ({m.channel.address}) was never exercised"
+            + (f": {m.seen} seen, none conforming" if m.seen else "")
+            for m in self.unexercised()
+        ]
+        return missing + [f"broke the contract: {v}" for v in self.violations]
+
+    def summary(self) -> str:
+        """One line: messages, sends, receives (when measured) and violations."""
+        parts = [
+            f"{_ratio(self.messages)} messages",
+            f"{_ratio(self.sends)} send operations",
+        ]
+        measured = [r for r in self.receives if r.count is not None]
+        if measured:
+            parts.append(f"{_ratio(measured)} receive operations")
+        parts.append(f"{len(self.violations)} contract violations")
+        return "contract coverage: " + ", ".join(parts)
+
+    def report(self, *, heading: str = "") -> str:
+        """The whole coverage as text: one line per message and per operation."""
+        info = self.contract.document.get("info") or {}
+        lines = [
+            f"Contract coverage of {info.get('title', 'the contract')} {info.get('version', '')}",
+            f"({self.contract.path})",
+        ]
+        lines += [heading, ""] if heading else [""]
+        lines += [*self._message_lines(), "", *self._operation_lines("Send", self.sends)]
+        lines += ["", *self._operation_lines("Receive", self.receives)]
+        lines += ["", f"Contract violations on the wire: {len(self.violations)}"]
+        lines += [f"  {v}" for v in self.violations]
+        failures = self.gate_failures()
+        verdict = "PASSES" if not failures else f"FAILS ({len(failures)} reasons)"
+        return "\n".join([*lines, "", f"Gate: {verdict}", ""])
+
+    def _message_lines(self) -> list[str]:
+        width = max((len(m.name) for m in self.messages), default=0)
+        lines = [
+            f"Messages: {_ratio(self.messages)} exercised "
+            "(at least one conforming instance on the wire)"
+        ]
+        for m in self.messages:
+            seen = f"{m.seen} seen, {m.conforming} conforming" if m.seen else "never exercised"
+            lines.append(f"  {_mark(m.exercised)} {m.name:<{width}}  {seen}")
+        return lines
+
+    @staticmethod
+    def _operation_lines(action: str, operations: Sequence[OperationCoverage]) -> list[str]:
+        measured = [o for o in operations if o.count is not None]
+        source = (
+            "publishing service on the wire"
+            if action == "Send"
+            else "committed offsets of each receiving service's consumer group"
+        )
+        if not measured:
+            return [f"{action} operations: not measured ({source} unavailable)"]
+        lines = [f"{action} operations: {_ratio(measured)} seen ({source})"]
+        width = max(len(o.operation.id) for o in operations)
+        for o in operations:
+            count = "not measured" if o.count is None else str(o.count)
+            mark = "[-]" if o.count is None else _mark(o.exercised)
+            lines.append(f"  {mark} {o.operation.id:<{width}}  {count}")
+        return lines
+
+
+def measure_coverage(
+    contract: Contract,
+    messages: Iterable[ObservedMessage],
+    *,
+    received: ReceivedCounts | None = None,
+    violations: Sequence[Violation] = (),
+) -> ContractCoverage:
+    """The coverage of ``contract`` by the observed ``messages`` (and ``received`` counts)."""
+    seen: Counter[str] = Counter()
+    conforming: Counter[str] = Counter()
+    sent: Counter[tuple[str, str]] = Counter()
+    for message in messages:
+        seen[message.channel.id] += 1
+        if not message.violations:
+            conforming[message.channel.id] += 1
+            sent[(message.channel.id, message.source_service or "")] += 1
+    by_channel = [
+        MessageCoverage(channel, seen[channel.id], conforming[channel.id]) for channel in contract
+    ]
+    operations = list(contract.operations.values())
+    sends = tuple(
+        OperationCoverage(op, sent[(op.channel_id, contract.service(op.service_id).source_service)])
+        for op in operations
+        if op.action == "send"
+    )
+    receives = tuple(
+        OperationCoverage(op, _received(received, op))
+        for op in operations
+        if op.action == "receive"
+    )
+    return ContractCoverage(contract, tuple(by_channel), sends, receives, tuple(violations))
+
+
+def _received(received: ReceivedCounts | None, operation: Operation) -> int | None:
+    if received is None or operation.service_id not in received:
+        return None
+    return received[operation.service_id].get(operation.channel_id, 0)
+
+
+def _ratio(items: Sequence[MessageCoverage] | Sequence[OperationCoverage]) -> str:
+    return f"{sum(1 for i in items if i.exercised)}/{len(items)}"
+
+
+def _mark(exercised: bool) -> str:
+    return "[x]" if exercised else "[ ]"

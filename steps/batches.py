@@ -1,0 +1,248 @@
+"""Steps about batches: registering them, and what BOS reports about them over HTTP.
+
+Given-steps that create a batch return it as the ``scenario_batch`` fixture (``target_fixture``)
+and add it to the scenario, whose ids every later step and the wire check filter by.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_bdd import given, step, then, when
+
+from harness.client import PipelineClient
+from harness.observer import ContractObserver
+from steps.behaviour_changes import SimulatorBehaviours
+from steps.client_flow import complete_pipeline, register_batch, wait_ready, wait_until
+from steps.context import BatchUnderTest, Deadlines, PipelineScenario
+from steps.parameters import phrase
+
+# --- registering -----------------------------------------------------------------------------
+
+
+@given(
+    phrase("a registered {batch_type:BatchType} batch of {count:d} {:Essays}"),
+    target_fixture="scenario_batch",
+)
+@when(
+    phrase("a teacher registers a {batch_type:BatchType} batch of {count:d} {:Essays}"),
+    target_fixture="scenario_batch",
+)
+def registered_batch(
+    pipeline_scenario: PipelineScenario,
+    pipeline_client: PipelineClient,
+    simulator_behaviours: SimulatorBehaviours,
+    batch_type: str,
+    count: int,
+) -> BatchUnderTest:
+    return register_batch(
+        pipeline_scenario, pipeline_client, simulator_behaviours, batch_type=batch_type, count=count
+    )
+
+
+@given(
+    phrase(
+        "a registered {batch_type:BatchType} batch of {count:d} {:Essays} "
+        'for course "{course:Name}"'
+    ),
+    target_fixture="scenario_batch",
+)
+@when(
+    phrase(
+        "a teacher registers a {batch_type:BatchType} batch of {count:d} {:Essays} "
+        'for course "{course:Name}"'
+    ),
+    target_fixture="scenario_batch",
+)
+def registered_batch_for_course(
+    pipeline_scenario: PipelineScenario,
+    pipeline_client: PipelineClient,
+    simulator_behaviours: SimulatorBehaviours,
+    batch_type: str,
+    count: int,
+    course: str,
+) -> BatchUnderTest:
+    return register_batch(
+        pipeline_scenario,
+        pipeline_client,
+        simulator_behaviours,
+        batch_type=batch_type,
+        count=count,
+        course=course,
+    )
+
+
+@given(
+    phrase("a {batch_type:BatchType} batch of {count:d} {:Essays} ready for pipelines"),
+    target_fixture="scenario_batch",
+)
+def ready_batch(
+    pipeline_scenario: PipelineScenario,
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    simulator_behaviours: SimulatorBehaviours,
+    step_deadlines: Deadlines,
+    batch_type: str,
+    count: int,
+) -> BatchUnderTest:
+    batch = register_batch(
+        pipeline_scenario, pipeline_client, simulator_behaviours, batch_type=batch_type, count=count
+    )
+    wait_ready(pipeline_client, pipeline_observer, batch.batch_id, step_deadlines.message_s)
+    return batch
+
+
+@given(
+    phrase(
+        "a {batch_type:BatchType} batch of {count:d} {:Essays} that completed "
+        'the "{pipeline:Name}" pipeline'
+    ),
+    target_fixture="scenario_batch",
+)
+def batch_after_pipeline(
+    pipeline_scenario: PipelineScenario,
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    simulator_behaviours: SimulatorBehaviours,
+    step_deadlines: Deadlines,
+    batch_type: str,
+    count: int,
+    pipeline: str,
+) -> BatchUnderTest:
+    batch = ready_batch(
+        pipeline_scenario,
+        pipeline_client,
+        pipeline_observer,
+        simulator_behaviours,
+        step_deadlines,
+        batch_type,
+        count,
+    )
+    complete_pipeline(
+        pipeline_scenario, pipeline_client, pipeline_observer, step_deadlines, batch, pipeline
+    )
+    return batch
+
+
+@given(
+    phrase(
+        "a {batch_type:BatchType} batch of {count:d} {:Essays} that completed "
+        'the "{first:Name}" and then the "{second:Name}" pipeline'
+    ),
+    target_fixture="scenario_batch",
+)
+def batch_after_two_pipelines(
+    pipeline_scenario: PipelineScenario,
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    simulator_behaviours: SimulatorBehaviours,
+    step_deadlines: Deadlines,
+    batch_type: str,
+    count: int,
+    first: str,
+    second: str,
+) -> BatchUnderTest:
+    batch = batch_after_pipeline(
+        pipeline_scenario,
+        pipeline_client,
+        pipeline_observer,
+        simulator_behaviours,
+        step_deadlines,
+        batch_type,
+        count,
+        first,
+    )
+    complete_pipeline(
+        pipeline_scenario, pipeline_client, pipeline_observer, step_deadlines, batch, second
+    )
+    return batch
+
+
+# --- what BOS reports (GET /v1/batches/{batch_id}) ------------------------------------------
+
+
+@step(phrase("BOS reports the batch ready for pipeline execution"))
+def bos_reports_ready(
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    step_deadlines: Deadlines,
+    scenario_batch: BatchUnderTest,
+) -> None:
+    state = wait_ready(
+        pipeline_client, pipeline_observer, scenario_batch.batch_id, step_deadlines.message_s
+    )
+    assert state["pipeline_state"] is None, f"a pipeline is still active: {state['pipeline_state']}"
+
+
+@step(phrase("BOS reports a pipeline active for the batch"))
+def bos_reports_active(
+    pipeline_scenario: PipelineScenario,
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    step_deadlines: Deadlines,
+    scenario_batch: BatchUnderTest,
+) -> None:
+    correlation_id = pipeline_scenario.request.correlation_id
+    state = wait_until(
+        pipeline_client,
+        pipeline_observer,
+        scenario_batch.batch_id,
+        holds=lambda s: (s.get("pipeline_state") or {}).get("correlation_id") == correlation_id,
+        awaited=f"BOS to report the pipeline of request {correlation_id} active",
+        within_s=step_deadlines.message_s,
+    )
+    assert not state["accepts_pipeline_request"], "BOS would accept another pipeline request"
+
+
+@step(phrase('BOS reports the batch in status "{status:Name}"'))
+def bos_reports_status(
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    step_deadlines: Deadlines,
+    scenario_batch: BatchUnderTest,
+    status: str,
+) -> None:
+    wait_until(
+        pipeline_client,
+        pipeline_observer,
+        scenario_batch.batch_id,
+        holds=lambda s: s.get("status") == status,
+        awaited=f"BOS to report batch {scenario_batch.batch_id} in status {status}",
+        within_s=step_deadlines.message_s,
+    )
+
+
+@then(phrase("BOS reports {count:d} completed {:Pipelines} for the batch"))
+def bos_reports_history(
+    pipeline_client: PipelineClient, scenario_batch: BatchUnderTest, count: int
+) -> None:
+    history = pipeline_client.batch_state(scenario_batch.batch_id)["completed_pipelines"]
+    shown = [(run["requested_pipeline"], run["final_status"]) for run in history]
+    assert len(history) == count, f"BOS reports {len(history)} completed pipelines: {shown}"
+
+
+@then(phrase('BOS times out phase "{phase:Name}" for the request'))
+def bos_times_out_phase(
+    pipeline_scenario: PipelineScenario,
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    step_deadlines: Deadlines,
+    phase: str,
+) -> None:
+    request = pipeline_scenario.request
+
+    def timed_out(state: dict[str, Any]) -> bool:
+        runs = [
+            r for r in state["completed_pipelines"] if r["correlation_id"] == request.correlation_id
+        ]
+        info = runs[0]["phases"].get(phase, {}).get("error_info") if runs else None
+        return isinstance(info, dict) and info.get("reason") == "phase_timeout"
+
+    wait_until(
+        pipeline_client,
+        pipeline_observer,
+        request.batch_id,
+        holds=timed_out,
+        awaited=f"BOS to time out phase {phase} of request {request.correlation_id}",
+        within_s=step_deadlines.pipeline_s,
+    )

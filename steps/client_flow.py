@@ -1,0 +1,148 @@
+"""The client's side of the flow, for the steps: register a batch, request a pipeline, and wait
+for what BOS reports over HTTP (``GET /v1/batches/{batch_id}``), polling against a deadline.
+
+Everything it creates is added to the scenario, whose ids the wire check and the steps follow::
+
+    batch = register_batch(scenario, client, behaviours, batch_type="GUEST", count=4)
+    wait_ready(client, observer, batch.batch_id, within_s=20)
+    request = publish_request(scenario, client, batch.batch_id, "cj_assessment")
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from harness.client import PipelineClient
+from harness.contract import Contract
+from harness.observer import ContractObserver
+from harness.waiting import wait_for
+from steps.behaviour_changes import SimulatorBehaviours
+from steps.context import BatchUnderTest, Deadlines, PipelineRequest, PipelineScenario
+from steps.expectations import expect_event
+
+DEFAULT_COURSE = "ENG5"
+READY = "ready_for_pipeline_execution"
+
+
+def register_batch(
+    scenario: PipelineScenario,
+    client: PipelineClient,
+    behaviours: SimulatorBehaviours,
+    *,
+    batch_type: str,
+    count: int,
+    course: str = DEFAULT_COURSE,
+) -> BatchUnderTest:
+    """Register a batch over BOS's HTTP API (a REGULAR one with a class of its own)."""
+    class_id = f"class-{uuid.uuid4().hex[:12]}" if batch_type == "REGULAR" else None
+    essay_ids = behaviours.essay_ids_for(count)
+    extra: dict[str, Any] = {"essay_ids": list(essay_ids)} if essay_ids else {}
+    registered = client.register_batch(
+        essay_count=count, class_id=class_id, course_code=course, **extra
+    )
+    batch = BatchUnderTest(
+        registered.batch_id,
+        registered.correlation_id,
+        count,
+        batch_type,
+        course,
+        class_id,
+        tuple(essay_ids),
+    )
+    return scenario.add_batch(batch)
+
+
+def wait_until(
+    client: PipelineClient,
+    observer: ContractObserver,
+    batch_id: str,
+    *,
+    holds: Any,
+    awaited: str,
+    within_s: float,
+) -> dict[str, Any]:
+    """Poll ``GET /v1/batches/{id}`` until ``holds(state)``; return that state."""
+    last: dict[str, Any] = {}
+
+    def probe() -> dict[str, Any] | None:
+        last.clear()
+        last.update(client.batch_state(batch_id))
+        return dict(last) if holds(last) else None
+
+    def seen() -> list[str]:
+        bos = f"BOS reports: status={last.get('status')} active={last.get('pipeline_state')}"
+        return [bos] + [m.summary() for m in observer.messages(batch_id=batch_id)[-9:]]
+
+    return wait_for(probe, within_s=within_s, awaited=awaited, seen=seen, interval_s=0.02)
+
+
+def wait_ready(
+    client: PipelineClient, observer: ContractObserver, batch_id: str, within_s: float
+) -> dict[str, Any]:
+    """BOS reports the batch READY_FOR_PIPELINE_EXECUTION and accepting a pipeline request."""
+    return wait_until(
+        client,
+        observer,
+        batch_id,
+        holds=lambda s: s.get("status") == READY and s.get("accepts_pipeline_request"),
+        awaited=f"BOS to report batch {batch_id} ready for pipeline execution",
+        within_s=within_s,
+    )
+
+
+def complete_pipeline(
+    scenario: PipelineScenario,
+    client: PipelineClient,
+    observer: ContractObserver,
+    deadlines: Deadlines,
+    batch: BatchUnderTest,
+    pipeline: str,
+) -> None:
+    """Request ``pipeline`` and wait until it completed successfully and the batch is ready."""
+    request = publish_request(scenario, client, batch.batch_id, pipeline)
+    done = expect_event(
+        observer,
+        "batchPipelineCompleted",
+        within_s=deadlines.pipeline_s,
+        batch_id=batch.batch_id,
+        correlation_id=request.correlation_id,
+    )
+    status = done.data.get("final_status")
+    assert status == "completed_successfully", f"{pipeline} ended {status}: {done.summary()}"
+    wait_ready(client, observer, batch.batch_id, deadlines.message_s)
+
+
+def publish_request(
+    scenario: PipelineScenario,
+    client: PipelineClient,
+    batch_id: str,
+    pipeline: str,
+    *,
+    is_retry: bool = False,
+) -> PipelineRequest:
+    """Publish ClientBatchPipelineRequestV1 (as the API gateway) and remember it."""
+    reason = "requested again by the teacher" if is_retry else None
+    correlation_id = client.request_pipeline(
+        batch_id, pipeline, is_retry=is_retry, retry_reason=reason
+    )
+    return scenario.add_request(PipelineRequest(batch_id, pipeline, correlation_id, is_retry))
+
+
+def phase_commands(contract: Contract) -> list[str]:
+    """The channels of BOS's phase commands: what BOS sends ELS under a pipeline's id."""
+    return [
+        channel.id
+        for channel in contract
+        if channel.message.correlation_kind == "pipeline"
+        and [s.id for s in contract.senders(channel)] == ["bos"]
+        and "els" in {s.id for s in contract.receivers(channel)}
+    ]
+
+
+def phase_command(contract: Contract, phase: str) -> str:
+    """The channel of BOS's command for ``phase`` (its address names the phase)."""
+    for channel_id in phase_commands(contract):
+        if phase in contract.channel(channel_id).address.split("."):
+            return channel_id
+    raise LookupError(f"the contract has no phase command for {phase!r}")

@@ -1,0 +1,92 @@
+"""Running a small Gherkin suite in a pytest of its own, to prove that the checks can fail.
+
+``run_features`` writes a throwaway project (a conftest loading the step library, a test module
+binding every .feature file, the features) and runs pytest on it in a subprocess, against this
+session's Kafka broker (``KAFKA_BOOTSTRAP_SERVERS``) with a topic prefix of its own. The result
+keeps the exit code, the output, and the JUnit XML and cucumber JSON the run wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+CONFTEST = """
+from importlib.metadata import entry_points
+
+installed = any(ep.value == "steps.plugin" for ep in entry_points(group="pytest11"))
+pytest_plugins = [] if installed else ["steps.plugin"]
+"""
+TEST_MODULE = "from pytest_bdd import scenarios\n\nscenarios('.')\n"
+
+
+@dataclass(frozen=True)
+class FeatureRun:
+    """One finished pytest run of a throwaway feature project."""
+
+    exit_code: int
+    output: str
+    project: Path
+
+    def junit(self) -> ElementTree.Element:
+        return ElementTree.parse(self.project / "reports" / "junit.xml").getroot()
+
+    def testcases(self) -> dict[str, ElementTree.Element]:
+        return {case.attrib["name"]: case for case in self.junit().iter("testcase")}
+
+    def cucumber(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = json.loads(
+            (self.project / "reports" / "cucumber.json").read_text(encoding="utf-8")
+        )
+        return found
+
+    def reports(self) -> Path:
+        return self.project / "reports"
+
+
+RunFeatures = Callable[..., FeatureRun]
+
+
+@pytest.fixture
+def run_features(tmp_path: Path, kafka_bootstrap: str) -> RunFeatures:
+    """``run_features({"name.feature": text}, *pytest_args)`` -> FeatureRun."""
+
+    def run(features: Mapping[str, str], *args: str) -> FeatureRun:
+        project = tmp_path / f"project-{len(list(tmp_path.iterdir()))}"
+        project.mkdir()
+        (project / "conftest.py").write_text(CONFTEST, encoding="utf-8")
+        (project / "test_features.py").write_text(TEST_MODULE, encoding="utf-8")
+        for name, text in features.items():
+            (project / name).write_text(text, encoding="utf-8")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PIPELINE_HARNESS_TOPIC_PREFIX", "PIPELINE_HARNESS_WITHOUT")
+        }
+        env["KAFKA_BOOTSTRAP_SERVERS"] = kafka_bootstrap
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-v",
+            "--junitxml=reports/junit.xml",
+            "--cucumberjson=reports/cucumber.json",
+            *args,
+        ]
+        done = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+        return FeatureRun(done.returncode, done.stdout + done.stderr, project)
+
+    return run

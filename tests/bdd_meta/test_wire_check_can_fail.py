@@ -1,0 +1,67 @@
+"""The wire check can fail: a simulator told to break the contract fails its scenario, and the
+failure names the message, the channel and the JSON pointer. The same scenario with the
+simulator behaving passes, so it is the wire check, not the scenario, that failed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from tests.bdd_meta.conftest import RunFeatures
+
+pytestmark = pytest.mark.kafka
+
+FEATURE = """
+Feature: The wire check
+  Scenario: The file service breaks the contract
+    Given the file service publishes messages that break the contract
+    When a teacher registers a GUEST batch of 2 essays
+    Then the file service publishes 2 EssayContentProvisionedV1 for the batch
+
+  Scenario: The file service keeps the contract
+    When a teacher registers a GUEST batch of 2 essays
+    Then the file service publishes 2 EssayContentProvisionedV1 for the batch
+"""
+BROKEN = "test_the_file_service_breaks_the_contract"
+KEPT = "test_the_file_service_keeps_the_contract"
+CHANNEL = "huleedu.file.essay.content.provisioned.v1"
+VIOLATION = (
+    f"EssayContentProvisionedV1 on channel {CHANNEL} at /data: [schema] Additional properties "
+    "are not allowed ('unexpected_field' was unexpected)"
+)
+
+
+def test_a_broken_simulator_fails_its_scenario_with_message_channel_and_pointer(
+    run_features: RunFeatures,
+) -> None:
+    run = run_features({"wire.feature": FEATURE}, "--contract-coverage-gate=off")
+
+    assert run.exit_code == 1, run.output
+    cases = run.testcases()
+    assert cases[KEPT].find("failure") is None, run.output
+    failure = cases[BROKEN].find("failure")
+    assert failure is not None, run.output
+    assert "the wire check failed" in failure.attrib["message"]
+    assert VIOLATION in (failure.text or "")
+    assert VIOLATION in run.output
+
+
+def test_the_failure_shows_in_cucumber_json_and_the_scenario_report(
+    run_features: RunFeatures,
+) -> None:
+    run = run_features({"wire.feature": FEATURE}, "--contract-coverage-gate=off", "-k", BROKEN)
+
+    assert run.exit_code == 1, run.output
+    ((scenario,),) = [feature["elements"] for feature in run.cucumber()]
+    last = scenario["steps"][-1]
+    assert last["result"]["status"] == "failed"
+    assert VIOLATION in last["result"]["error_message"]
+    report = run.reports() / "scenarios" / "wire-the-file-service-breaks-the-contract.html"
+    page = report.read_text(encoding="utf-8")
+    assert "result: failed" in page
+    assert "wire check: 2 contract violation(s)" in page
+    assert html.escape(f"{VIOLATION} (x2)") in page
+    assert re.search(r"\d+ messages observed on the wire, 2 breaking the contract", page)

@@ -1,0 +1,101 @@
+"""Contract coverage, measured from observed messages: no broker, the contract's own examples."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from harness.contract import Contract
+from harness.coverage import measure_coverage
+from harness.errors import Violation
+from harness.observer import ObservedMessage
+
+BROKEN = Violation("huleedu.x.v1", "X", "/data", "[schema] broken on purpose")
+
+
+def observed(
+    contract: Contract, channel_id: str, *, violations: Iterable[Violation] = ()
+) -> ObservedMessage:
+    """The channel's first example, as the observer would record it."""
+    channel = contract.channel(channel_id)
+    document: dict[str, Any] = copy.deepcopy(dict(channel.message.examples[0]))
+    return ObservedMessage(
+        channel, channel.address, None, 0, 0, 0.0, document, violations=tuple(violations)
+    )
+
+
+def every_message(contract: Contract) -> list[ObservedMessage]:
+    return [observed(contract, channel.id) for channel in contract]
+
+
+def test_every_message_seen_once_passes_the_gate(contract: Contract) -> None:
+    coverage = measure_coverage(contract, every_message(contract))
+    assert coverage.unexercised() == []
+    assert coverage.gate_failures() == []
+    assert all(send.count == 1 for send in coverage.sends)
+    assert "Gate: PASSES" in coverage.report()
+
+
+def test_a_message_never_seen_fails_the_gate_by_name(contract: Contract) -> None:
+    seen = [m for m in every_message(contract) if m.channel.id != "cjAssessmentFailed"]
+    coverage = measure_coverage(contract, seen)
+    assert [m.name for m in coverage.unexercised()] == ["CJAssessmentFailedV1"]
+    (failure,) = coverage.gate_failures()
+    assert failure.startswith("CJAssessmentFailedV1 (huleedu.cj_assessment.failed.v1) was never")
+    assert "[ ] CJAssessmentFailedV1" in coverage.report()
+    assert "Gate: FAILS (1 reasons)" in coverage.report()
+
+
+def test_a_message_only_seen_broken_is_not_exercised(contract: Contract) -> None:
+    seen = [m for m in every_message(contract) if m.channel.id != "phaseSkipped"]
+    seen.append(observed(contract, "phaseSkipped", violations=[BROKEN]))
+    coverage = measure_coverage(contract, seen, violations=[BROKEN])
+    (skipped,) = [m for m in coverage.messages if m.name == "PhaseSkippedV1"]
+    assert (skipped.seen, skipped.conforming, skipped.exercised) == (1, 0, False)
+    assert coverage.gate_failures() == [
+        "PhaseSkippedV1 (huleedu.batch.phase.skipped.v1) was never exercised: 1 seen, none "
+        "conforming",
+        f"broke the contract: {BROKEN}",
+    ]
+
+
+def test_a_send_counts_only_for_the_service_that_published(contract: Contract) -> None:
+    impostor = observed(contract, "batchPipelineCompleted")
+    assert impostor.document is not None
+    impostor.document["source_service"] = "essay-lifecycle-service"
+    coverage = measure_coverage(contract, [impostor])
+    (send,) = [s for s in coverage.sends if s.operation.channel_id == "batchPipelineCompleted"]
+    assert (send.operation.service_id, send.count) == ("bos", 0)
+
+
+def test_receives_come_from_the_consumer_groups_counts(contract: Contract) -> None:
+    received = {"bcs": {"batchPipelineCompleted": 3}}
+    coverage = measure_coverage(contract, every_message(contract), received=received)
+    by_id = {r.operation.id: r.count for r in coverage.receives}
+    assert by_id["bcs_receive_batchPipelineCompleted"] == 3
+    assert by_id["bcs_receive_elsBatchPhaseOutcome"] == 0
+    assert by_id["result_aggregator_receive_batchPipelineCompleted"] is None  # not measured
+    assert "receive operations" in coverage.summary()
+
+
+def test_without_counts_receives_are_reported_unmeasured(contract: Contract) -> None:
+    coverage = measure_coverage(contract, every_message(contract))
+    assert all(r.count is None for r in coverage.receives)
+    assert "Receive operations: not measured" in coverage.report()
+    channels, sends = len(contract.channels), len(coverage.sends)
+    assert coverage.summary() == (
+        f"contract coverage: {channels}/{channels} messages, {sends}/{sends} send operations, "
+        "0 contract violations"
+    )
+
+
+@pytest.mark.parametrize("channel_id", ["llmComparisonRequest", "pipelineDenied"])
+def test_every_channel_of_the_contract_is_a_line_of_the_report(
+    contract: Contract, channel_id: str
+) -> None:
+    report = measure_coverage(contract, []).report()
+    assert contract.channel(channel_id).message.name in report
+    assert len(measure_coverage(contract, []).unexercised()) == len(contract.channels)
