@@ -20,6 +20,7 @@ import argparse
 import itertools
 import os
 import statistics
+import sys
 import time
 import uuid
 from dataclasses import replace
@@ -40,7 +41,11 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=50)
     parser.add_argument("--essays", type=int, default=12)
     parser.add_argument("--bootstrap", help="an existing broker (default: start one)")
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="sys.setswitchinterval for this process (seconds)")
     args = parser.parse_args()
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     settings = Settings.from_env(os.environ)
     if args.bootstrap:
         settings = replace(settings, bootstrap_servers=args.bootstrap)

@@ -66,7 +66,7 @@ class _Receipt:
 class KafkaTuning:
     """Client settings that trade CPU for latency on loopback (see the module docstring)."""
 
-    fetch_wait_max_ms: int = 10
+    fetch_wait_max_ms: int = 100
     linger_ms: int = 0
     poll_timeout_s: float = 0.05
     session_timeout_ms: int = 10000

@@ -117,6 +117,9 @@ class ContractObserver:
         self.validator = validator or ContractValidator(contract)
         self.clock = clock
         self._messages: list[ObservedMessage] = []
+        self._by_channel: dict[str, list[ObservedMessage]] = {}
+        self._by_batch: dict[str, list[ObservedMessage]] = {}
+        self._by_correlation: dict[str, list[ObservedMessage]] = {}
         self._lock = threading.Lock()
         self._subscription: Subscription | None = None
 
@@ -145,8 +148,18 @@ class ContractObserver:
     ) -> list[ObservedMessage]:
         """The recorded messages, filtered by channel, batch, correlation and ``where``."""
         wanted = self.contract.channel(channel).id if channel else None
-        with self._lock:
-            seen = list(self._messages)
+        with self._lock:  # start from the smallest index that applies, not from everything
+            candidates: list[list[ObservedMessage]] = [
+                index.get(key, [])
+                for index, key in (
+                    (self._by_correlation, correlation_id),
+                    (self._by_batch, batch_id),
+                    (self._by_channel, wanted),
+                )
+                if key is not None
+            ]
+            smallest = min(candidates, key=len) if candidates else self._messages
+            seen = list(smallest)
         return [
             m
             for m in seen
@@ -238,6 +251,11 @@ class ContractObserver:
         )
         with self._lock:
             self._messages.append(observed)
+            self._by_channel.setdefault(observed.channel.id, []).append(observed)
+            if observed.batch_id is not None:
+                self._by_batch.setdefault(observed.batch_id, []).append(observed)
+            if observed.correlation_id is not None:
+                self._by_correlation.setdefault(observed.correlation_id, []).append(observed)
 
     def _check(self, delivery: Delivery, document: JsonObject) -> list[Violation]:
         channel = delivery.channel
