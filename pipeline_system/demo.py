@@ -89,7 +89,7 @@ def run_demo(args: argparse.Namespace) -> int:
     settings = _run_settings(args)
     if args.topic_prefix is None:  # a run of its own, even on a shared or detached broker
         settings = replace(settings, topic_prefix=f"demo-{uuid.uuid4().hex[:8]}.")
-    console = Console(stderr=False)
+    console = Console(soft_wrap=True)  # long lines stay whole in logs and CI output
     started = time.monotonic()
     with running_bus(settings, note) as bus:
         observer = ContractObserver(bus.contract, bus)
