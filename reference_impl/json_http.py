@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from harness.http_server import BackgroundHttpServer
 from reference_impl.errors import RequestBodyError
 
 log = logging.getLogger(__name__)
@@ -68,43 +68,14 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # the default backlog of 5 resets connections of 50 clients at once
-
-
-class JsonHttpServer:
-    """Serves ``routes`` on (host, port); port 0 picks a free one."""
+class JsonHttpServer(BackgroundHttpServer):
+    """Serves ``routes`` (JSON in, JSON out) on (host, port); port 0 picks a free one."""
 
     def __init__(
         self, host: str, port: int, routes: Sequence[Route], *, name: str = "http"
     ) -> None:
         self.router = _Router(routes)
-        self.name = name
-        self._server = _Server((host, port), _handler_class(self.router))
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.1},
-                name=f"{self.name}-http",
-                daemon=True,
-            )
-            self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
+        super().__init__(host, port, _handler_class(self.router), name=name)
 
 
 def _handler_class(router: _Router) -> type[BaseHTTPRequestHandler]:

@@ -28,10 +28,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Protocol
 
 from harness.errors import HarnessError
+from harness.http_server import BackgroundHttpServer
 
 CONTENT_PATH = "/v1/content"
 
@@ -88,37 +89,17 @@ class InMemoryContentStore:
             return self._texts[storage_id]
 
 
-class ContentServer:
+class ContentServer(BackgroundHttpServer):
     """Serves a ContentStore over HTTP (POST and GET /v1/content), on its own thread."""
 
     def __init__(self, store: ContentStore, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.store = store
-        self._server = ThreadingHTTPServer((host, port), _handler_for(store))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port, _handler_for(store), name="content")
 
     @property
     def url(self) -> str:
         """The base address clients give to ``HttpContentStore``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},  # how long stop() may wait for the loop
-                daemon=True,
-                name="content-server",
-            )
-            self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
+        return self.base_url
 
 
 def _handler_for(store: ContentStore) -> type[BaseHTTPRequestHandler]:
