@@ -77,8 +77,14 @@ class ConductorBatch:
         return replace(self, runs=(*others, run)[-50:])
 
     def unsettled_run(self) -> ConductorRun | None:
-        """A run whose phases are under way but whose completion BCS has not seen yet."""
-        return next((r for r in self.runs if r.status == ConductorRunStatus.ACTIVE), None)
+        """A run BCS resolved whose completion it has not seen yet.
+
+        Requested runs count too, not only active ones: BCS's consumer reads several topics at
+        once, so the previous run's outcomes and completion may still be on their way when BOS
+        asks for the next run (the next run must not redo a phase the previous one completed).
+        """
+        open_ = (ConductorRunStatus.REQUESTED, ConductorRunStatus.ACTIVE)
+        return next((r for r in self.runs if r.status in open_), None)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ def completed(state: ConductorBatch, phases: list[str], final: str, cid: str) ->
 def after_cj_run() -> ConductorBatch:
     cid = scripted.new_id()
     batch = define_pipeline(None, request("cj_assessment", cid), T0, RULES).state
+    assert batch is not None and batch.unsettled_run() is not None  # resolved, not yet seen done
     batch = learned(batch, "spellcheck", "completed_successfully", cid)
     batch = learned(batch, "cj_assessment", "completed_successfully", cid)
     return completed(batch, ["spellcheck", "cj_assessment"], "completed_successfully", cid)
@@ -163,6 +164,7 @@ def test_the_prompt_rule_applies_only_when_enforced() -> None:
 def test_a_run_goes_requested_active_completed() -> None:
     cid = scripted.new_id()
     batch = define_pipeline(None, request("cj_assessment", cid), T0, RULES).state
+    assert batch is not None and batch.unsettled_run() is not None  # resolved, not yet seen done
     batch = learned(batch, "spellcheck", "completed_successfully", cid)
     assert batch.run(cid).status == ConductorRunStatus.ACTIVE  # type: ignore[union-attr]
     assert batch.unsettled_run() is not None
