@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from harness.broker.admin import require_answer
 from harness.broker.external import connect_external
 from harness.broker.info import Progress, Provider
 from harness.broker.jvm import clean_up_work_dir, start_jvm_broker
 from harness.broker.process import is_our_broker, stop_recorded
 from harness.errors import BrokerError
+from harness.kafka_bus import require_answer
 from harness.settings import Settings
 
 STATE_FILE = "detached-broker.json"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.broker.admin import require_answer
 from harness.broker.info import BrokerInfo
+from harness.kafka_bus import require_answer
 
 ANSWER_TIMEOUT_S = 5.0
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from harness.broker.admin import describe_cluster_id
 from harness.broker.cds import ClassDataArchive
 from harness.broker.java import JavaRuntime
 from harness.broker.process import spawn_broker, stop_child
 from harness.broker.properties import LOOPBACK, BrokerPorts, kafka_cluster_id, server_properties
 from harness.broker.workdir import new_work_dir
 from harness.errors import BrokerStartError
+from harness.kafka_bus import describe_cluster_id
 from harness.settings import Settings
 
 JVM_OPTIONS = (
