@@ -31,7 +31,6 @@ from harness.contract import load_contract
 from harness.kafka_bus import KafkaBus
 from harness.observer import ContractObserver, ObservedMessage
 from harness.settings import Settings
-from harness.waiting import wait_for
 from pipeline_system.system import build_system
 
 
@@ -41,8 +40,12 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=50)
     parser.add_argument("--essays", type=int, default=12)
     parser.add_argument("--bootstrap", help="an existing broker (default: start one)")
-    parser.add_argument("--switch-interval", type=float, default=None,
-                        help="sys.setswitchinterval for this process (seconds)")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        help="sys.setswitchinterval for this process (seconds)",
+    )
     args = parser.parse_args()
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval)
@@ -70,14 +73,9 @@ def main() -> None:
             bus.stop()
 
 
-def _ready_batch(client: PipelineClient, observer: ContractObserver, essays: int) -> str:
+def _ready_batch(client: PipelineClient, essays: int) -> str:
     batch = client.register_batch(essay_count=essays)
-    wait_for(
-        lambda: client.batch_state(batch.batch_id)["status"] == "ready_for_pipeline_execution",
-        within_s=60,
-        awaited=f"batch {batch.batch_id} ready",
-        interval_s=0.002,
-    )
+    client.wait_ready(batch.batch_id, within_s=60)
     return batch.batch_id
 
 
@@ -91,13 +89,13 @@ def _run(client: PipelineClient, observer: ContractObserver, batch_id: str) -> t
 
 def _warm_up(client: PipelineClient, observer: ContractObserver, essays: int) -> None:
     for _ in range(3):  # a new broker's JVM compiles its hot paths during the first runs
-        _run(client, observer, _ready_batch(client, observer, essays))
+        _run(client, observer, _ready_batch(client, essays))
 
 
 def _latency(client: PipelineClient, observer: ContractObserver, runs: int, essays: int) -> None:
     results = []
     for _ in range(runs):
-        batch_id = _ready_batch(client, observer, essays)
+        batch_id = _ready_batch(client, essays)
         correlation_id, seconds = _run(client, observer, batch_id)
         results.append((seconds, correlation_id))
     results.sort()
@@ -140,7 +138,7 @@ def _where_the_time_goes(observer: ContractObserver, correlation_id: str) -> Non
 def _throughput(
     client: PipelineClient, observer: ContractObserver, batches: int, essays: int
 ) -> None:
-    batch_ids = [_ready_batch(client, observer, essays) for _ in range(batches)]
+    batch_ids = [_ready_batch(client, essays) for _ in range(batches)]
     before = len(observer.messages())
     start = time.monotonic()
     correlations = [client.request_pipeline(b, "cj_assessment") for b in batch_ids]

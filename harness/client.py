@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,10 @@ from harness.contract import Contract
 from harness.envelope import new_id
 from harness.errors import ClientError
 from harness.service import ServiceEndpoint
+from harness.waiting import wait_for
+
+READY = "ready_for_pipeline_execution"
+"""BatchStatus.READY_FOR_PIPELINE_EXECUTION: the only status that accepts a pipeline request."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,46 @@ class PipelineClient:
     def batch_state(self, batch_id: str) -> dict[str, Any]:
         """GET /v1/batches/{batch_id}: status and pipeline state as BOS reports them."""
         return self._call("GET", f"/v1/batches/{batch_id}", None, new_id())
+
+    def is_ready(self, batch_id: str) -> bool:
+        """Whether BOS reports the batch READY_FOR_PIPELINE_EXECUTION."""
+        return self.batch_state(batch_id).get("status") == READY
+
+    def wait_for_state(
+        self,
+        batch_id: str,
+        holds: Callable[[dict[str, Any]], Any],
+        *,
+        awaited: str,
+        within_s: float,
+        seen: Callable[[], list[str]] = list,
+    ) -> dict[str, Any]:
+        """Poll ``GET /v1/batches/{id}`` until ``holds(state)``; return that state. On timeout
+        WaitTimeout shows BOS's last answer, then ``seen()``."""
+        last: dict[str, Any] = {}
+
+        def probe() -> dict[str, Any] | None:
+            last.clear()
+            last.update(self.batch_state(batch_id))
+            return dict(last) if holds(last) else None
+
+        def shown() -> list[str]:
+            bos = f"BOS reports: status={last.get('status')} active={last.get('pipeline_state')}"
+            return [bos, *seen()]
+
+        return wait_for(probe, within_s=within_s, awaited=awaited, seen=shown, interval_s=0.02)
+
+    def wait_ready(
+        self, batch_id: str, *, within_s: float, seen: Callable[[], list[str]] = list
+    ) -> dict[str, Any]:
+        """Wait until BOS reports the batch READY_FOR_PIPELINE_EXECUTION."""
+        return self.wait_for_state(
+            batch_id,
+            lambda s: s.get("status") == READY,
+            awaited=f"BOS to report batch {batch_id} ready for pipeline execution",
+            within_s=within_s,
+            seen=seen,
+        )
 
     def _call(
         self, method: str, path: str, body: dict[str, Any] | None, correlation_id: str

@@ -117,7 +117,7 @@ def _demo(
         f"[bold]{batch.batch_id}[/bold]"
     )
     follower = _Follower(console, observer, batch.batch_id, args.essays, started)
-    follower.until(lambda: _is_ready(client, batch.batch_id), "content provisioned", args.timeout)
+    follower.until(lambda: client.is_ready(batch.batch_id), "content provisioned", args.timeout)
     first = _run_pipeline(client, follower, batch.batch_id, "cj_assessment", args.timeout)
     _summary(console, observer, first, batch.batch_id)
     second = _run_pipeline(client, follower, batch.batch_id, "nlp", args.timeout)
@@ -149,10 +149,6 @@ def _run_pipeline(
         timeout_s,
     )
     return PipelineRun(pipeline, correlation_id, completion)
-
-
-def _is_ready(client: PipelineClient, batch_id: str) -> bool:
-    return client.batch_state(batch_id).get("status") == "ready_for_pipeline_execution"
 
 
 class _Follower:

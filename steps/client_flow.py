@@ -13,16 +13,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from harness.client import PipelineClient
+from harness.client import READY, PipelineClient
 from harness.contract import Contract
 from harness.observer import ContractObserver
-from harness.waiting import wait_for
 from steps.behaviour_changes import SimulatorBehaviours
 from steps.context import BatchUnderTest, Deadlines, PipelineRequest, PipelineScenario
 from steps.expectations import expect_event
 
 DEFAULT_COURSE = "ENG5"
-READY = "ready_for_pipeline_execution"
 
 
 def register_batch(
@@ -62,19 +60,10 @@ def wait_until(
     awaited: str,
     within_s: float,
 ) -> dict[str, Any]:
-    """Poll ``GET /v1/batches/{id}`` until ``holds(state)``; return that state."""
-    last: dict[str, Any] = {}
-
-    def probe() -> dict[str, Any] | None:
-        last.clear()
-        last.update(client.batch_state(batch_id))
-        return dict(last) if holds(last) else None
-
-    def seen() -> list[str]:
-        bos = f"BOS reports: status={last.get('status')} active={last.get('pipeline_state')}"
-        return [bos] + [m.summary() for m in observer.messages(batch_id=batch_id)[-9:]]
-
-    return wait_for(probe, within_s=within_s, awaited=awaited, seen=seen, interval_s=0.02)
+    """Poll BOS's view of the batch until ``holds(state)``; a timeout shows the batch's messages."""
+    return client.wait_for_state(
+        batch_id, holds, awaited=awaited, within_s=within_s, seen=_recent(observer, batch_id)
+    )
 
 
 def wait_ready(
@@ -89,6 +78,10 @@ def wait_ready(
         awaited=f"BOS to report batch {batch_id} ready for pipeline execution",
         within_s=within_s,
     )
+
+
+def _recent(observer: ContractObserver, batch_id: str) -> Any:
+    return lambda: [m.summary() for m in observer.messages(batch_id=batch_id)[-9:]]
 
 
 def complete_pipeline(

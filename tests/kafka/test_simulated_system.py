@@ -27,30 +27,23 @@ def test_a_batch_goes_through_cj_assessment_to_one_completion(
     )
     if class_id:
         pipeline_observer.expect("batchEssaysReady", batch_id=batch.batch_id, within_s=30)
-    _wait_ready(pipeline_client, pipeline_observer, batch.batch_id)
-    correlation_id = pipeline_client.request_pipeline(batch.batch_id, "cj_assessment")
-    done = pipeline_observer.expect(
-        "batchPipelineCompleted", batch_id=batch.batch_id, within_s=60
+    pipeline_client.wait_ready(
+        batch.batch_id,
+        within_s=30,
+        seen=lambda: [m.summary() for m in pipeline_observer.messages(batch_id=batch.batch_id)],
     )
+    correlation_id = pipeline_client.request_pipeline(batch.batch_id, "cj_assessment")
+    done = pipeline_observer.expect("batchPipelineCompleted", batch_id=batch.batch_id, within_s=60)
     assert done.correlation_id == correlation_id
     assert done.data["final_status"] == "completed_successfully"
     assert done.data["completed_phases"] == ["spellcheck", "cj_assessment"]
     assert done.data["successful_essay_count"] == 4
     pipeline_observer.expect_none(
-        "batchPipelineCompleted", batch_id=batch.batch_id, for_s=0.5,
+        "batchPipelineCompleted",
+        batch_id=batch.batch_id,
+        for_s=0.5,
         where=lambda m: m is not done,
     )
     assert pipeline_observer.violations(batch_id=batch.batch_id) == []
     report = simulated_system.simulators["result_aggregator"].report(batch.batch_id)  # type: ignore[attr-defined]
     assert len(report.completions) == 1
-
-
-def _wait_ready(client: PipelineClient, observer: ContractObserver, batch_id: str) -> None:
-    from harness.waiting import wait_for
-
-    wait_for(
-        lambda: client.batch_state(batch_id).get("status") == "ready_for_pipeline_execution",
-        within_s=30,
-        awaited=f"batch {batch_id} ready for pipeline execution",
-        seen=lambda: [m.summary() for m in observer.messages(batch_id=batch_id)],
-    )
