@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from harness.contract import default_contract_path, load_contract
+from harness.contract import companion_path, default_contract_path, load_contract
 from harness.errors import HarnessError
 from harness.settings import Settings
 from harness.validation import ContractValidator
@@ -60,10 +60,11 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lint = commands.add_parser(
         "lint",
-        help="check the contract (AsyncAPI schema, $refs, examples, senders/receivers)",
+        help="check the contract (AsyncAPI and OpenAPI schemas, $refs, examples, roles)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Lint an AsyncAPI contract: exit 0 when clean, else 1 and one line per "
-        "finding (FILE:/json/pointer: [rule] problem).",
+        description="Lint an AsyncAPI contract and its OpenAPI companion (openapi.yaml beside "
+        "it, when there is one): exit 0 when clean, else 1 and one line per finding "
+        "(FILE:/json/pointer: [rule] problem).",
         epilog=f"examples:\n  {PROG} lint\n  {PROG} lint my-fork/asyncapi.yaml",
     )
     lint.add_argument("spec", nargs="?", type=Path, help="the AsyncAPI document to lint")
@@ -77,7 +78,9 @@ def _run_lint(args: argparse.Namespace) -> int:
     findings = lint_contract(path)
     for finding in findings:
         print(finding.render(path))
-    summary = f"{path}: {len(findings)} finding(s)" if findings else f"{path}: clean"
+    companion = companion_path(path)
+    checked = f"{path} + {companion.name}" if companion.is_file() else str(path)
+    summary = f"{checked}: {len(findings)} finding(s)" if findings else f"{checked}: clean"
     print(summary, file=sys.stderr)
     return 1 if findings else 0
 

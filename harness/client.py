@@ -15,9 +15,6 @@ Example::
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +23,8 @@ from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import new_id
 from harness.errors import ClientError
+from harness.exchanges import ExchangeLog
+from harness.http_client import ContractClient
 from harness.service import ServiceEndpoint
 from harness.waiting import wait_for
 
@@ -47,12 +46,21 @@ class PipelineClient:
     """Registers batches over HTTP and requests pipelines over Kafka, as the real client does."""
 
     def __init__(
-        self, contract: Contract, bus: Bus, *, bos_url: str, timeout_s: float = 10.0
+        self,
+        contract: Contract,
+        bus: Bus,
+        *,
+        bos_url: str,
+        timeout_s: float = 10.0,
+        exchanges: ExchangeLog | None = None,
     ) -> None:
         self.contract = contract
         self.bos_url = bos_url.rstrip("/")
         self.timeout_s = timeout_s
         self.gateway = ServiceEndpoint(contract, bus, "api_gateway")
+        self.bos = ContractClient(
+            contract, self.bos_url, caller="api_gateway", timeout_s=timeout_s, exchanges=exchanges
+        )
 
     def register_batch(
         self,
@@ -75,7 +83,7 @@ class PipelineClient:
         if class_id is not None:
             body["class_id"] = class_id
         correlation_id = new_id()
-        answer = self._call("POST", "/v1/batches/register", body, correlation_id)
+        answer = self._call("registerBatch", {}, body, correlation_id)
         return RegisteredBatch(
             batch_id=str(answer["batch_id"]),
             correlation_id=str(answer.get("correlation_id", correlation_id)),
@@ -108,7 +116,11 @@ class PipelineClient:
 
     def batch_state(self, batch_id: str) -> dict[str, Any]:
         """GET /v1/batches/{batch_id}: status and pipeline state as BOS reports them."""
-        return self._call("GET", f"/v1/batches/{batch_id}", None, new_id())
+        return self._call("getBatchStatus", {"batch_id": batch_id}, None, new_id())
+
+    def pipeline_state(self, batch_id: str) -> dict[str, Any]:
+        """GET /internal/v1/batches/{batch_id}/pipeline-state: what any BOS offers."""
+        return self._call("getPipelineState", {"batch_id": batch_id}, None, new_id())
 
     def is_ready(self, batch_id: str) -> bool:
         """Whether BOS reports the batch READY_FOR_PIPELINE_EXECUTION."""
@@ -151,22 +163,21 @@ class PipelineClient:
         )
 
     def _call(
-        self, method: str, path: str, body: dict[str, Any] | None, correlation_id: str
+        self,
+        operation_id: str,
+        params: dict[str, str],
+        body: dict[str, Any] | None,
+        correlation_id: str,
     ) -> dict[str, Any]:
-        url = self.bos_url + path
-        request = urllib.request.Request(
-            url,
-            method=method,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json", "X-Correlation-ID": correlation_id},
+        answer = self.bos.call(
+            operation_id, params=params, json_body=body, correlation_id=correlation_id
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                answer = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            raise ClientError(method, url, exc.code, exc.read().decode(errors="replace")) from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise ClientError(method, url, None, str(exc)) from None
-        if not isinstance(answer, dict):
-            raise ClientError(method, url, None, f"expected a JSON object, got {answer!r}")
-        return answer
+        operation = self.contract.http_operation(operation_id)
+        url = self.bos_url + operation.path
+        if not answer.ok:
+            raise ClientError(operation.method, url, answer.status, answer.text[:500])
+        if not isinstance(answer.json, dict):
+            raise ClientError(
+                operation.method, url, None, f"expected a JSON object: {answer.text!r}"
+            )
+        return answer.json

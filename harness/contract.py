@@ -1,11 +1,13 @@
-"""The contract: contracts/asyncapi.yaml loaded once into typed, frozen objects.
+"""The contract: contracts/asyncapi.yaml and its HTTP companion openapi.yaml, loaded once.
 
-Code names channels through the contract, never through topic strings::
+Code names channels and HTTP operations through the contract, never through topic strings or
+literal paths::
 
-    contract = load_contract()                       # the document shipped with the package
+    contract = load_contract()                       # the documents shipped with the package
     completed = contract.channel("batchPipelineCompleted")
     completed.address                                # 'huleedu.batch.pipeline.completed.v1'
     contract.senders(completed)                      # (Service(id='bos', ...),)
+    contract.http("POST", "/v1/content").service_id  # 'content_service'
 
 The layout the loader relies on is described in contracts/README.md.
 """
@@ -13,7 +15,7 @@ The layout the loader relies on is described in contracts/README.md.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -25,10 +27,12 @@ import yaml
 from harness.errors import (
     ContractLoadError,
     UnknownChannelError,
+    UnknownHttpOperationError,
     UnknownMessageError,
     UnknownOperationError,
     UnknownServiceError,
 )
+from harness.openapi import HttpOperation, OpenApiReader, schema_root
 
 JsonObject = dict[str, Any]
 Action = Literal["send", "receive"]
@@ -112,6 +116,40 @@ class Contract:
     services: Mapping[str, Service]
     operations: Mapping[str, Operation]
     dead_letter_address: str
+    http_operations: Mapping[str, HttpOperation] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """The HTTP operations of openapi.yaml, by operationId (empty without that document)."""
+    openapi_path: Path | None = None
+    openapi_document: Mapping[str, Any] | None = None
+
+    @cached_property
+    def schema_root(self) -> Mapping[str, Any]:
+        """The one document every schema (message or HTTP body) is validated against."""
+        return schema_root(self.document, self.openapi_document)
+
+    def http(self, method: str, path: str) -> HttpOperation:
+        """The HTTP operation at ``method`` and ``path``: a template (``/v1/content/{id}``)
+        or a concrete path (``/v1/content/0f3a...``); or an operationId alone."""
+        for operation in self.http_operations.values():
+            if operation.method == method.upper() and (
+                operation.path == path
+                or operation.path_pattern.fullmatch(path.split("?", maxsplit=1)[0])
+            ):
+                return operation
+        known = [o.label for o in self.http_operations.values()]
+        raise UnknownHttpOperationError(f"{method.upper()} {path}", known)
+
+    def http_operation(self, operation_id: str) -> HttpOperation:
+        """The HTTP operation with this operationId (``storeContent``, ``definePipeline``)."""
+        if operation_id not in self.http_operations:
+            raise UnknownHttpOperationError(operation_id, list(self.http_operations))
+        return self.http_operations[operation_id]
+
+    def served_by(self, service_id: str) -> tuple[HttpOperation, ...]:
+        """The HTTP operations ``service_id`` serves."""
+        self.service(service_id)
+        return tuple(o for o in self.http_operations.values() if o.service_id == service_id)
 
     @cached_property
     def dead_letter_channel(self) -> Channel:
@@ -202,6 +240,11 @@ class Contract:
         return tuple(self.channels[i] for i in dict.fromkeys(ids))
 
 
+def companion_path(asyncapi_path: Path) -> Path:
+    """Where the OpenAPI companion of an AsyncAPI document lives: openapi.yaml beside it."""
+    return asyncapi_path.with_name("openapi.yaml")
+
+
 def default_contract_path() -> Path:
     """The contract shipped with this package (contracts/asyncapi.yaml)."""
     packaged = resources.files("harness").joinpath("data", "asyncapi.yaml")
@@ -233,30 +276,51 @@ def load_contract(
     *,
     allow_remote_refs: bool = False,
     document: JsonObject | None = None,
+    openapi_path: Path | str | None = None,
 ) -> Contract:
-    """Load and index the AsyncAPI contract; raise ContractLoadError naming what is wrong.
+    """Load and index the contract; raise ContractLoadError naming what is wrong.
 
+    The AsyncAPI document at ``path`` and its OpenAPI companion (``openapi_path``, by default
+    openapi.yaml beside it; a contract without one has no HTTP operations) become one Contract.
     ``document`` is the already-read content of ``path``, to spare a second parse.
     """
     source = Path(path) if path is not None else default_contract_path()
     document = document if document is not None else read_document(source)
     if not allow_remote_refs:
         _refuse_remote_refs(source, document)
-    return _ContractReader(source, document).read()
+    contract = _ContractReader(source, document).read()
+    http_source = Path(openapi_path) if openapi_path is not None else companion_path(source)
+    if openapi_path is None and not http_source.is_file():
+        return contract
+    openapi = read_document(http_source)
+    if not allow_remote_refs:
+        _refuse_remote_refs(http_source, openapi, companion=True)
+    reader = OpenApiReader(http_source, openapi, frozenset(contract.services))
+    return replace(
+        contract,
+        http_operations=reader.read(),
+        openapi_path=http_source,
+        openapi_document=openapi,
+    )
 
 
-def _refuse_remote_refs(path: Path, document: Any, where: str = "") -> None:
+def _refuse_remote_refs(
+    path: Path, document: Any, where: str = "", *, companion: bool = False
+) -> None:
+    """Only local refs (and, in the OpenAPI companion, refs into asyncapi.yaml)."""
     if isinstance(document, dict):
         ref = document.get("$ref")
-        if isinstance(ref, str) and not ref.startswith("#"):
+        if isinstance(ref, str) and not (
+            ref.startswith("#") or (companion and ref.startswith("asyncapi.yaml#/"))
+        ):
             raise ContractLoadError(
                 str(path), f"remote $ref {ref!r} refused (only local '#/...' refs)", where=where
             )
         for key, value in document.items():
-            _refuse_remote_refs(path, value, f"{where}/{key}")
+            _refuse_remote_refs(path, value, f"{where}/{key}", companion=companion)
     elif isinstance(document, list):
         for index, value in enumerate(document):
-            _refuse_remote_refs(path, value, f"{where}/{index}")
+            _refuse_remote_refs(path, value, f"{where}/{index}", companion=companion)
 
 
 def resolve_pointer(document: Mapping[str, Any], pointer: str) -> Any:
@@ -265,7 +329,7 @@ def resolve_pointer(document: Mapping[str, Any], pointer: str) -> Any:
     for raw in pointer.lstrip("#").strip("/").split("/"):
         if raw == "":
             continue
-        part = raw.replace("~1", "/").replace("~0", "~")
+        part = raw.replace("%7B", "{").replace("%7D", "}").replace("~1", "/").replace("~0", "~")
         if isinstance(node, list):
             node = node[int(part)]
         elif isinstance(node, Mapping):
@@ -397,10 +461,10 @@ class _ContractReader:
         """Find ``data``'s schema in the envelope payload (allOf [EventEnvelope, {data: $ref}])."""
         payload, _ = self._deref(payload, where)
         parts = payload.get("allOf", []) if isinstance(payload, dict) else []
-        for part in parts:
+        for index, part in enumerate(parts):
             data = (part.get("properties") or {}).get("data") if isinstance(part, dict) else None
             if isinstance(data, dict) and isinstance(data.get("$ref"), str):
-                self._deref(data, f"{where}/allOf/properties/data")
+                self._deref(data, f"{where}/allOf/{index}/properties/data")
                 return str(data["$ref"])
         self._fail("payload must be allOf [EventEnvelope, {properties: {data: {$ref}}}]", where)
         return ""

@@ -9,7 +9,8 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     │   ├── UnknownChannelError           contract.channel("...") with a name it does not have
     │   ├── UnknownMessageError
     │   ├── UnknownServiceError
-    │   └── UnknownOperationError
+    │   ├── UnknownOperationError
+    │   └── UnknownHttpOperationError     an HTTP method + path or operationId it lacks
     ├── MessageError                  one message on the wire
     │   ├── EnvelopeDecodeError           not JSON, not an object
     │   └── ContractViolation             decoded, but breaks the contract (carries Violations)
@@ -95,6 +96,12 @@ class UnknownOperationError(_UnknownName):
     """An operation id the contract does not define."""
 
     kind = "operation"
+
+
+class UnknownHttpOperationError(_UnknownName):
+    """An HTTP method and path (or operationId) the OpenAPI document does not define."""
+
+    kind = "HTTP operation"
 
 
 # --- messages -------------------------------------------------------------------------------

@@ -16,6 +16,20 @@ Rules (each finding names the rule and the place in the document):
   at the key binding's pointer and at the message's ``x-batch-pointer``;
 - ``correlation``: every message says which correlation id it carries (``x-correlation``).
 
+And on the HTTP companion (openapi.yaml beside the AsyncAPI document, when there is one):
+
+- ``openapi-schema``: it validates against the official OpenAPI 3.1 JSON Schema (vendored in
+  contracts/vendor/, see its README);
+- ``ref`` / ``ref-siblings``: as above; ``asyncapi.yaml#/...`` refs resolve in the AsyncAPI
+  document;
+- ``http-roles``: every operation names the service that serves it (``x-service``) and its
+  callers (``x-callers``), all of them services of ``x-services``;
+- ``example``: every JSON body (request and response) has an example, and it validates;
+- ``layout``: what the loader needs (operationId, one media type per body, ...).
+
+Each problem is reported once: a ``layout`` finding at a place another rule already reported
+(the loader stops at the first broken thing it meets) is left out.
+
 Example::
 
     for finding in lint_contract(Path("contracts/asyncapi.yaml")):
@@ -26,7 +40,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,25 +51,29 @@ import jsonschema_rs
 from harness.contract import (
     CORRELATION_KINDS,
     Contract,
+    companion_path,
     load_contract,
     message_key,
     read_document,
     resolve_pointer,
 )
-from harness.errors import ContractError
+from harness.errors import ContractError, ContractLoadError
+from harness.openapi import COMPANION, METHODS, OPENAPI_ROOT, escape
 from harness.validation import ContractValidator
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One lint finding: the rule broken, where in the document, and what is wrong."""
+    """One lint finding: the rule broken, where in which document, and what is wrong."""
 
     rule: str
     where: str
     problem: str
+    document: str | None = None
+    """The file it is in when not the AsyncAPI document (the OpenAPI companion)."""
 
     def render(self, path: Path | str) -> str:
-        return f"{path}:{self.where or '/'}: [{self.rule}] {self.problem}"
+        return f"{self.document or path}:{self.where or '/'}: [{self.rule}] {self.problem}"
 
 
 def asyncapi_meta_schema() -> dict[str, Any]:
@@ -64,18 +82,124 @@ def asyncapi_meta_schema() -> dict[str, Any]:
     return dict(json.loads(packaged.read_text(encoding="utf-8")))
 
 
+def openapi_meta_schema() -> dict[str, Any]:
+    """The vendored official OpenAPI 3.1 JSON Schema (2022-10-07)."""
+    packaged = resources.files("harness").joinpath("data", "openapi-3.1-2022-10-07.json")
+    return dict(json.loads(packaged.read_text(encoding="utf-8")))
+
+
 def lint_contract(path: Path) -> list[Finding]:
-    """Every finding of every rule; empty when the contract is clean."""
+    """Every finding of every rule, on the AsyncAPI document and its OpenAPI companion."""
     try:
         document = read_document(path)
     except ContractError as exc:
         return [Finding("layout", "", str(exc))]
     findings = [*_meta_schema(document), *_refs(document, document, "")]
+    companion = companion_path(path)
+    openapi = _companion(companion, document, findings)
     try:
         contract = load_contract(path, document=document)
+    except ContractLoadError as exc:
+        in_companion = exc.path == str(companion)
+        where = exc.where
+        layout = Finding("layout", where, exc.reason, str(companion) if in_companion else None)
+        return _once([*findings, layout])
+    findings += [*_channels(contract), *_examples(contract)]
+    if openapi is not None:
+        findings += [replace(f, document=str(companion)) for f in http_examples(contract)]
+    return _once(findings)
+
+
+def _companion(
+    path: Path, asyncapi: dict[str, Any], findings: list[Finding]
+) -> dict[str, Any] | None:
+    """Read and check the OpenAPI companion; its findings go into ``findings``."""
+    if not path.is_file():
+        return None
+    try:
+        openapi = read_document(path)
     except ContractError as exc:
-        return [*findings, Finding("layout", getattr(exc, "where", ""), str(exc))]
-    return [*findings, *_channels(contract), *_examples(contract)]
+        findings.append(Finding("layout", "", str(exc), str(path)))
+        return None
+    here = str(path)
+    findings += [replace(f, document=here) for f in _openapi_meta_schema(openapi)]
+    findings += [replace(f, document=here) for f in _refs(openapi, openapi, "", asyncapi)]
+    findings += [replace(f, document=here) for f in _http_roles(openapi, asyncapi)]
+    return openapi
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Leave out a ``layout`` finding where another rule already reported the same place."""
+    others = [f for f in findings if f.rule != "layout"]
+
+    def covered(layout: Finding) -> bool:
+        return any(
+            o.document == layout.document
+            and (
+                layout.where == o.where
+                or layout.where.startswith(o.where + "/")
+                or o.where.startswith(layout.where + "/")
+            )
+            for o in others
+            if layout.where
+        )
+
+    return [f for f in findings if f.rule != "layout" or not covered(f)]
+
+
+def _openapi_meta_schema(document: dict[str, Any]) -> Iterator[Finding]:
+    validator = jsonschema.Draft202012Validator(openapi_meta_schema())
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):
+        where = "/" + "/".join(str(p) for p in error.absolute_path)
+        yield Finding("openapi-schema", where, _short(error))
+
+
+def _http_roles(document: dict[str, Any], asyncapi: dict[str, Any]) -> Iterator[Finding]:
+    services = set((asyncapi.get("x-services") or {}).keys())
+    for path, item in (document.get("paths") or {}).items():
+        for method, raw in (item or {}).items() if isinstance(item, dict) else ():
+            if method not in METHODS or not isinstance(raw, dict):
+                continue
+            where = f"/paths/{escape(path)}/{method}"
+            server = raw.get("x-service")
+            if server not in services:
+                yield Finding(
+                    "http-roles",
+                    f"{where}/x-service",
+                    f"x-service {server!r} is not a service of x-services",
+                )
+            callers = raw.get("x-callers")
+            if not isinstance(callers, list) or not callers:
+                yield Finding("http-roles", f"{where}/x-callers", "names no caller")
+                continue
+            for caller in callers:
+                if caller not in services and caller != "client":
+                    yield Finding(
+                        "http-roles",
+                        f"{where}/x-callers",
+                        f"caller {caller!r} is not a service of x-services",
+                    )
+
+
+def http_examples(contract: Contract) -> Iterator[Finding]:
+    """Every JSON body has an example, and every example validates (``example`` rule)."""
+    validator = ContractValidator(contract)
+    for operation in contract.http_operations.values():
+        bodies = [("request body", operation.request)] + [
+            (f"response {r.status}", r.body) for r in operation.responses.values()
+        ]
+        for what, body in bodies:
+            if body is None or not body.is_json or body.schema_pointer is None:
+                continue
+            where = body.schema_pointer.removeprefix(f"#/{OPENAPI_ROOT}").removesuffix("/schema")
+            where = where.replace("%7B", "{").replace("%7D", "}")
+            if body.example is None:
+                yield Finding("example", where, f"{operation.label} {what} has no example")
+                continue
+            for violation in validator.explain_at(
+                body.schema_pointer, body.example, where=operation.label, what=what
+            ):
+                yield Finding("example", f"{where}/example{violation.pointer}", violation.reason)
 
 
 def _meta_schema(document: dict[str, Any]) -> Iterator[Finding]:
@@ -107,22 +231,28 @@ _ANNOTATIONS = {
 }
 
 
-def _refs(document: dict[str, Any], node: Any, where: str) -> Iterator[Finding]:
+def _refs(
+    document: dict[str, Any], node: Any, where: str, asyncapi: dict[str, Any] | None = None
+) -> Iterator[Finding]:
+    """Every ``$ref`` resolves (in ``asyncapi`` for the companion's ``asyncapi.yaml#`` refs)."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str):
+            target, pointer = document, ref
+            if asyncapi is not None and ref.startswith(COMPANION + "#"):
+                target, pointer = asyncapi, ref.removeprefix(COMPANION)
             try:
-                resolve_pointer(document, ref)
-            except (KeyError, IndexError, ValueError):
+                resolve_pointer(target, pointer)
+            except (KeyError, IndexError, ValueError, TypeError):
                 yield Finding("ref", where, f"$ref {ref!r} does not resolve")
             siblings = sorted(k for k in node if k != "$ref" and k not in _ANNOTATIONS)
             if siblings and not where.startswith("/channels/"):
                 yield Finding("ref-siblings", where, f"$ref with validating siblings {siblings}")
         for key, value in node.items():
-            yield from _refs(document, value, f"{where}/{key}")
+            yield from _refs(document, value, f"{where}/{escape(str(key))}", asyncapi)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _refs(document, value, f"{where}/{index}")
+            yield from _refs(document, value, f"{where}/{index}", asyncapi)
 
 
 def _channels(contract: Contract) -> Iterator[Finding]:

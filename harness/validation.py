@@ -84,6 +84,17 @@ class ContractValidator:
         if not self.is_valid(channel, envelope):
             raise ContractViolation(self.explain(channel, envelope) or self._unexplained(channel))
 
+    # -- any schema of the contract, by pointer (HTTP bodies and parameters) -----------------
+
+    def is_valid_at(self, pointer: str, instance: Any) -> bool:
+        """The fast answer for the schema at ``pointer`` (``#/x-openapi/paths/...``)."""
+        return self._fast_validator(pointer)(instance)
+
+    def explain_at(self, pointer: str, instance: Any, *, where: str, what: str) -> list[Violation]:
+        """Every error against the schema at ``pointer``; ``where``/``what`` name the place
+        (``POST /v1/content``, ``request body``) in each Violation."""
+        return self._explained(pointer, instance, where, what)
+
     def check_data(self, channel: Channel, data: Any) -> None:
         """Raise ContractViolation unless ``data`` is a valid payload for ``channel``."""
         if not self.is_valid_data(channel, data):
@@ -94,14 +105,14 @@ class ContractValidator:
     @cached_property
     def _registry(self) -> Registry[Any]:
         resource = Resource.from_contents(
-            dict(self.contract.document), default_specification=DRAFT7
+            dict(self.contract.schema_root), default_specification=DRAFT7
         )
         registry: Registry[Any] = Registry().with_resource(_CONTRACT_URI, resource)
         return registry
 
     def _rooted(self, pointer: str) -> dict[str, Any]:
         """The document itself, rooted at ``pointer`` so that local ``$ref``s keep resolving."""
-        return {**self.contract.document, "$ref": pointer}
+        return {**self.contract.schema_root, "$ref": pointer}
 
     def _fast_validator(self, pointer: str) -> Callable[[Any], bool]:
         key = ("fast", pointer)
@@ -123,14 +134,17 @@ class ContractValidator:
         return self._full[key]
 
     def _violations(self, channel: Channel, pointer: str, instance: Any) -> list[Violation]:
+        return self._explained(pointer, instance, channel.address, channel.message.name)
+
+    def _explained(self, pointer: str, instance: Any, where: str, what: str) -> list[Violation]:
         errors = sorted(
             self._full_validator(pointer).iter_errors(instance),
             key=lambda e: [str(p) for p in e.absolute_path],
         )
         return [
             Violation(
-                channel=channel.address,
-                message=channel.message.name,
+                channel=where,
+                message=what,
                 pointer=_json_pointer(error.absolute_path),
                 reason=_reason(error),
             )

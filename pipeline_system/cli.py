@@ -225,13 +225,15 @@ def _run_simulate(args: argparse.Namespace) -> int:
     cls: Any = SIMULATORS[args.service]
     behaviour = load_behaviour(cls, args.behaviour) if args.behaviour else None
     extras: dict[str, Any] = {}
-    if args.content_url:
-        extras["content"] = HttpContentStore(args.content_url)
     if args.content_port is not None:
         if args.service != "file_service":
             raise UsageError("--content-port is for file_service (it holds the texts)")
         extras["content_port"] = args.content_port
     with running_bus(_run_settings(args), note) as bus:
+        if args.content_url:
+            extras["content"] = HttpContentStore(
+                bus.contract, args.content_url, caller=args.service
+            )
         simulator = cls(bus.contract, bus, behaviour, **extras)
         simulator.start()
         try:

@@ -21,6 +21,7 @@ from typing import Any
 from harness.bus import Bus
 from harness.client import PipelineClient
 from harness.contract import Contract
+from harness.exchanges import ExchangeLog
 from reference_impl import (
     BatchConductorService,
     BatchOrchestratorService,
@@ -31,7 +32,7 @@ from reference_impl import (
 from simulators.base import Behaviour, Simulator
 from simulators.cj_assessment import CJAssessmentSimulator
 from simulators.cms import CMSSimulator
-from simulators.content import ContentStore, InMemoryContentStore
+from simulators.content import ContentServer, ContentStore, InMemoryContentStore
 from simulators.els import ELSSimulator
 from simulators.file_service import FileServiceSimulator
 from simulators.llm_provider import LLMProviderSimulator
@@ -69,6 +70,14 @@ class SimulatedSystem:
     bos: BatchOrchestratorService | None
     bcs: BatchConductorService | None
     simulators: dict[str, Simulator] = field(default_factory=dict)
+    exchanges: ExchangeLog = field(default_factory=ExchangeLog)
+    """Every HTTP exchange the system's servers answered, checked against the contract."""
+    content_server: ContentServer | None = None
+    """The shared content store over HTTP, for services in other processes (real ones too)."""
+
+    @property
+    def content_url(self) -> str | None:
+        return self.content_server.url if self.content_server else None
 
     def start(self) -> None:
         """BCS first (BOS calls it), then BOS, then every simulator; wait until all consume."""
@@ -113,7 +122,7 @@ class SimulatedSystem:
         self.stop()
 
     def _parts(self) -> list[Any]:
-        parts: list[Any] = [p for p in (self.bcs, self.bos) if p is not None]
+        parts: list[Any] = [p for p in (self.content_server, self.bcs, self.bos) if p is not None]
         return parts + list(self.simulators.values())
 
 
@@ -127,33 +136,50 @@ def build_system(
     conductor: ConductorConfig | None = None,
     content: ContentStore | None = None,
     bcs_url: str | None = None,
+    content_port: int = 0,
+    exchanges: ExchangeLog | None = None,
 ) -> SimulatedSystem:
-    """Assemble BOS, BCS and every simulator not named in ``without`` on ``bus``."""
+    """Assemble BOS, BCS and every simulator not named in ``without`` on ``bus``; the
+    content store (unless ``content`` is a remote one) is served over HTTP on ``content_port``."""
     left_out = set(without)
     unknown = left_out - set(SERVICES)
     if unknown:
         raise ValueError(f"unknown services {sorted(unknown)}; known: {', '.join(SERVICES)}")
-    store = content or InMemoryContentStore()
+    exchanges = exchanges if exchanges is not None else ExchangeLog()
+    store = content if content is not None else InMemoryContentStore()
+    server = (
+        ContentServer(contract, store, port=content_port, exchanges=exchanges)
+        if isinstance(store, InMemoryContentStore)
+        else None
+    )
     bcs = (
         None
         if "bcs" in left_out
-        else BatchConductorService(contract, bus, conductor or ConductorConfig())
+        else BatchConductorService(
+            contract, bus, conductor or ConductorConfig(), exchanges=exchanges
+        )
     )
     bos = None
     if "bos" not in left_out:
-        resolver = _resolver(bcs, bcs_url)
+        resolver = _resolver(contract, bcs, bcs_url)
         bos = BatchOrchestratorService(
-            contract, bus, orchestrator or OrchestratorConfig(), resolver=resolver
+            contract,
+            bus,
+            orchestrator or OrchestratorConfig(),
+            resolver=resolver,
+            exchanges=exchanges,
         )
     simulators = {
         sid: _simulator(sid, contract, bus, (behaviours or {}).get(sid), store)
         for sid in SIMULATORS
         if sid not in left_out
     }
-    return SimulatedSystem(contract, bus, store, bos, bcs, simulators)
+    return SimulatedSystem(contract, bus, store, bos, bcs, simulators, exchanges, server)
 
 
-def _resolver(bcs: BatchConductorService | None, bcs_url: str | None) -> HttpPipelineResolver:
+def _resolver(
+    contract: Contract, bcs: BatchConductorService | None, bcs_url: str | None
+) -> HttpPipelineResolver:
     """BOS calls BCS over HTTP, as the real BOS does (the URL is known once BCS listens)."""
     base: Callable[[], str]
     if bcs_url is not None:
@@ -163,7 +189,7 @@ def _resolver(bcs: BatchConductorService | None, bcs_url: str | None) -> HttpPip
         base = lambda: bcs.base_url  # noqa: E731
     else:
         raise ValueError("BCS is left out: give bcs_url, the address of the real one")
-    return HttpPipelineResolver(base)
+    return HttpPipelineResolver(contract, base)
 
 
 def _simulator(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +22,9 @@ from typing import ClassVar
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope
+from harness.exchanges import ExchangeLog
+from harness.http_app import ContractApp, HttpProblem, HttpReply, HttpRequest
+from harness.http_server import HttpServer
 from harness.service import EnvelopeHandler, ServiceEndpoint
 from reference_impl import payloads
 from reference_impl.conductor_core import (
@@ -35,9 +39,8 @@ from reference_impl.conductor_core import (
     define_pipeline,
     encode_conductor,
 )
-from reference_impl.json_http import JsonHttpServer, JsonRequest, JsonResponse, Route, error
 from reference_impl.orchestrator_events import Received
-from reference_impl.resolution import DEFINE_PATH, PipelineDefinition, PipelineDefinitionRequest
+from reference_impl.resolution import PipelineDefinition, PipelineDefinitionRequest
 from reference_impl.runtime import Outbox
 from reference_impl.storage import Codec, SqliteRepository
 
@@ -76,7 +79,14 @@ class BatchConductorService:
     consumes: ClassVar[tuple[str, ...]] = tuple(ROUTES)
     produces: ClassVar[tuple[str, ...]] = (payloads.SKIPPED,)
 
-    def __init__(self, contract: Contract, bus: Bus, config: ConductorConfig) -> None:
+    def __init__(
+        self,
+        contract: Contract,
+        bus: Bus,
+        config: ConductorConfig,
+        *,
+        exchanges: ExchangeLog | None = None,
+    ) -> None:
         self.contract = contract
         self.config = config
         self.rules = ConductorRules(config.unavailable_phases, config.enforce_prompt_rule)
@@ -84,7 +94,8 @@ class BatchConductorService:
         self.endpoint = ServiceEndpoint(contract, bus, self.service_id, group=config.consumer_group)
         self.outbox = Outbox(self.endpoint, self.repository, lanes=config.outbox_lanes)
         self._changed = threading.Condition(threading.RLock())
-        self._http = JsonHttpServer(config.http_host, config.http_port, self._routes(), name="bcs")
+        app = ContractApp(contract, self.service_id, self._handlers(), exchanges=exchanges)
+        self._http = HttpServer(app, host=config.http_host, port=config.http_port, name="bcs")
         for channel_id in self.consumes:
             self.endpoint.on(channel_id, self._consumer(channel_id))
 
@@ -136,14 +147,14 @@ class BatchConductorService:
 
     # -- HTTP ------------------------------------------------------------------------------
 
-    def _routes(self) -> list[Route]:
-        return [
-            ("POST", DEFINE_PATH, self._define),
-            ("GET", "/internal/v1/batches/{batch_id}", self._show),
-            ("GET", "/healthz", lambda _request: JsonResponse(200, {"status": "ok"})),
-        ]
+    def _handlers(self) -> dict[str, Callable[[HttpRequest], HttpReply]]:
+        return {
+            "definePipeline": self._define,
+            "completePhase": self._complete_phase,
+            "getConductorBatch": self._show,
+        }
 
-    def _define(self, request: JsonRequest) -> JsonResponse:
+    def _define(self, request: HttpRequest) -> HttpReply:
         definition = PipelineDefinitionRequest.from_json(request.body)
         with self._changed:
             self._settle(definition)
@@ -153,9 +164,14 @@ class BatchConductorService:
             self._commit(definition.batch_id, decision, None)
         answer = decision.answer
         if isinstance(answer, PipelineDefinition):
-            return JsonResponse(200, answer.to_json())
+            return HttpReply(200, answer.to_json())
         assert answer is not None, "define_pipeline always answers"
-        return JsonResponse(400, answer.to_json())
+        return HttpReply(400, answer.to_json())
+
+    def _complete_phase(self, request: HttpRequest) -> HttpReply:
+        """The real BCS's test/ops hook; this BCS learns phase outcomes from the bus, so it
+        only acknowledges (no real BOS calls it: real-services.md)."""
+        return HttpReply(200, {"status": "acknowledged", **request.body})
 
     def _settle(self, request: PipelineDefinitionRequest) -> None:
         """Wait (bounded) until no other run of the batch is under way without its completion
@@ -176,11 +192,14 @@ class BatchConductorService:
         run = batch.unsettled_run() if batch else None
         return run if run and run.correlation_id != request.correlation_id else None
 
-    def _show(self, request: JsonRequest) -> JsonResponse:
-        batch = self.repository.load(request.params["batch_id"])
+    def _show(self, request: HttpRequest) -> HttpReply:
+        batch_id = request.params["batch_id"]
+        batch = self.repository.load(batch_id)
         if batch is None:
-            return error(404, f"BCS knows nothing about batch {request.params['batch_id']}")
-        return JsonResponse(200, asdict(batch))
+            raise HttpProblem(
+                404, "RESOURCE_NOT_FOUND", f"BCS knows nothing about batch {batch_id}"
+            )
+        return HttpReply(200, asdict(batch))
 
 
 def _superseded(run: ConductorRun) -> ConductorRun:

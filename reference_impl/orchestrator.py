@@ -7,7 +7,7 @@ BCS call if the decision asks for one::
 
     bos = BatchOrchestratorService(contract, bus, OrchestratorConfig(bcs_url=bcs.base_url))
     bos.start()
-    requests.post(f"{bos.base_url}/v1/batches/register", json={...})   # 202 {batch_id, ...}
+    httpx.post(f"{bos.base_url}/v1/batches/register", json={...})   # 202 {batch_id, ...}
     bos.stop()
 """
 
@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -24,11 +25,13 @@ from typing import ClassVar
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope
+from harness.exchanges import ExchangeLog
+from harness.http_app import ContractApp, HttpProblem, HttpReply, HttpRequest
+from harness.http_server import HttpServer
 from harness.service import EnvelopeHandler, ServiceEndpoint
 from reference_impl import payloads
 from reference_impl.batch_state import BatchState, decode_batch, encode_batch
 from reference_impl.errors import ReferenceServiceError
-from reference_impl.json_http import JsonHttpServer, JsonRequest, JsonResponse, Route, error
 from reference_impl.orchestrator_core import ROUTES, decide
 from reference_impl.orchestrator_events import (
     BatchRegistered,
@@ -40,11 +43,7 @@ from reference_impl.orchestrator_events import (
     Received,
     Rules,
 )
-from reference_impl.orchestrator_http import (
-    batch_view,
-    correlation_from,
-    parse_registration,
-)
+from reference_impl.orchestrator_http import batch_view, pipeline_state_view, registration_from
 from reference_impl.resolution import (
     HttpPipelineResolver,
     PipelineDefinition,
@@ -85,6 +84,9 @@ class OrchestratorConfig:
     """Publishing threads; a batch's messages always go through the same one, in order."""
     consumer_group: str | None = None
     """None: the contract's group for bos."""
+    status_view: bool = True
+    """Serve this project's own ``GET /v1/batches/{batch_id}`` (the real BOS has none); off,
+    BOS offers only what any BOS offers: its events and the real pipeline-state endpoint."""
 
 
 class BatchOrchestratorService:
@@ -108,17 +110,19 @@ class BatchOrchestratorService:
         *,
         resolver: PipelineResolver | None = None,
         repository: BatchRepository | None = None,
+        exchanges: ExchangeLog | None = None,
     ) -> None:
         self.contract = contract
         self.config = config
         self.rules = Rules(config.phase_timeout_s, config.resolution_retry_s, config.history_limit)
-        self.resolver = resolver or _http_resolver(config)
+        self.resolver = resolver or _http_resolver(contract, config, exchanges)
         self._owns_repository = repository is None
         self.repository = repository or SqliteRepository(config.database_path, BATCH_CODEC)
         self.endpoint = ServiceEndpoint(contract, bus, self.service_id, group=config.consumer_group)
         self.outbox = Outbox(self.endpoint, self.repository, lanes=config.outbox_lanes)
         self._lock = threading.Lock()
-        self._http = JsonHttpServer(config.http_host, config.http_port, self._routes(), name="bos")
+        app = ContractApp(contract, self.service_id, self._handlers(), exchanges=exchanges)
+        self._http = HttpServer(app, host=config.http_host, port=config.http_port, name="bos")
         self._ticker = Ticker(config.tick_interval_s, self._tick, name="bos")
         for channel_id in self.consumes:
             self.endpoint.on(channel_id, self._consumer(channel_id))
@@ -196,16 +200,18 @@ class BatchOrchestratorService:
 
     # -- HTTP ------------------------------------------------------------------------------
 
-    def _routes(self) -> list[Route]:
-        return [
-            ("POST", "/v1/batches/register", self._register),
-            ("GET", "/v1/batches/{batch_id}", self._show),
-            ("GET", "/healthz", lambda _request: JsonResponse(200, {"status": "ok"})),
-        ]
+    def _handlers(self) -> dict[str, Callable[[HttpRequest], HttpReply]]:
+        handlers: dict[str, Callable[[HttpRequest], HttpReply]] = {
+            "registerBatch": self._register,
+            "getPipelineState": self._pipeline_state,
+        }
+        if self.config.status_view:
+            handlers["getBatchStatus"] = self._show
+        return handlers
 
-    def _register(self, request: JsonRequest) -> JsonResponse:
-        parsed = parse_registration(request.body)
-        correlation_id = correlation_from(request.headers)
+    def _register(self, request: HttpRequest) -> HttpReply:
+        parsed = registration_from(request.body)
+        correlation_id = request.correlation_id or str(uuid.uuid4())
         batch_id = str(uuid.uuid4())
         count = parsed.registration.expected_essay_count
         essay_ids = parsed.essay_ids or tuple(str(uuid.uuid4()) for _ in range(count))
@@ -214,19 +220,35 @@ class BatchOrchestratorService:
         )
         self.handle(batch_id, event)
         body = {"batch_id": batch_id, "correlation_id": correlation_id, "status": "registered"}
-        return JsonResponse(202, body, {"X-Correlation-ID": correlation_id})
+        return HttpReply(202, body, headers={"X-Correlation-ID": correlation_id})
 
-    def _show(self, request: JsonRequest) -> JsonResponse:
-        state = self.repository.load(request.params["batch_id"])
+    def _registered(self, batch_id: str) -> BatchState:
+        state = self.repository.load(batch_id)
         if state is None:
-            return error(404, f"batch {request.params['batch_id']} is not registered")
-        return JsonResponse(200, batch_view(state))
+            raise HttpProblem(
+                404,
+                "RESOURCE_NOT_FOUND",
+                f"batch {batch_id} is not registered",
+                resource_type="batch",
+                resource_id=batch_id,
+            )
+        return state
+
+    def _show(self, request: HttpRequest) -> HttpReply:
+        return HttpReply(200, batch_view(self._registered(request.params["batch_id"])))
+
+    def _pipeline_state(self, request: HttpRequest) -> HttpReply:
+        return HttpReply(200, pipeline_state_view(self._registered(request.params["batch_id"])))
 
 
-def _http_resolver(config: OrchestratorConfig) -> PipelineResolver:
+def _http_resolver(
+    contract: Contract, config: OrchestratorConfig, exchanges: ExchangeLog | None
+) -> PipelineResolver:
     if config.bcs_url is None:
         raise ReferenceServiceError(
             "BOS needs BCS: neither OrchestratorConfig.bcs_url nor a resolver was given.",
             hint="pass bcs_url=<BCS base_url>, or resolver=<a PipelineResolver>",
         )
-    return HttpPipelineResolver(config.bcs_url, timeout_s=config.bcs_timeout_s)
+    return HttpPipelineResolver(
+        contract, config.bcs_url, timeout_s=config.bcs_timeout_s, exchanges=exchanges
+    )

@@ -6,18 +6,15 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from harness.http_app import HttpProblem
 from reference_impl.batch_state import BatchState, PhaseProgress, PipelineRun, Registration
-from reference_impl.errors import RequestBodyError
 from reference_impl.payloads import iso
 from reference_impl.statuses import BatchStatus
 
-MODEL = "BatchRegistrationRequestV1"
-COURSE_CODES = ("ENG5", "ENG6", "ENG7", "SV1", "SV2", "SV3")
 _OPTIONAL_TEXT = ("org_id", "class_id", "cj_default_llm_model")
 
 
@@ -30,82 +27,29 @@ class RegistrationRequest:
     essay_ids: tuple[str, ...] | None
 
 
-def parse_registration(body: Any) -> RegistrationRequest:
-    """The body as a Registration; RequestBodyError naming the first wrong field."""
-    if not isinstance(body, dict):
-        raise RequestBodyError(MODEL, "", "the body must be a JSON object")
-    count = body.get("expected_essay_count")
-    if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
-        raise RequestBodyError(MODEL, "expected_essay_count", "must be an integer > 0")
+def registration_from(body: Mapping[str, Any]) -> RegistrationRequest:
+    """A registration body the contract's schema has already checked; HttpProblem (400) for
+    what a schema cannot say (``essay_ids`` must hold ``expected_essay_count`` distinct ids)."""
+    count = int(body["expected_essay_count"])
     registration = Registration(
         expected_essay_count=count,
-        course_code=_course_code(body),
-        user_id=_required_text(body, "user_id"),
-        student_prompt_ref=_optional_object(body, "student_prompt_ref"),
-        cj_default_temperature=_temperature(body),
-        assignment_id=_optional_text(body, "assignment_id", max_length=100),
-        **{name: _optional_text(body, name) for name in _OPTIONAL_TEXT},
+        course_code=str(body["course_code"]),
+        user_id=str(body["user_id"]),
+        student_prompt_ref=body.get("student_prompt_ref"),
+        cj_default_temperature=body.get("cj_default_temperature"),
+        assignment_id=body.get("assignment_id"),
+        **{name: body.get(name) for name in _OPTIONAL_TEXT},
     )
-    return RegistrationRequest(registration, _essay_ids(body, count))
-
-
-def _course_code(body: Mapping[str, Any]) -> str:
-    code = body.get("course_code")
-    if code not in COURSE_CODES:
-        raise RequestBodyError(MODEL, "course_code", f"{code!r} is not one of {COURSE_CODES}")
-    return str(code)
-
-
-def _required_text(body: Mapping[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value:
-        raise RequestBodyError(MODEL, name, "is required: a non-empty string")
-    return value
-
-
-def _optional_text(body: Mapping[str, Any], name: str, max_length: int = 255) -> str | None:
-    value = body.get(name)
-    if value is not None and (not isinstance(value, str) or len(value) > max_length):
-        raise RequestBodyError(MODEL, name, f"must be a string of at most {max_length} chars")
-    return value
-
-
-def _optional_object(body: Mapping[str, Any], name: str) -> dict[str, Any] | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, dict):
-        raise RequestBodyError(MODEL, name, "must be an object (StorageReferenceMetadata)")
-    return value
-
-
-def _temperature(body: Mapping[str, Any]) -> float | None:
-    value = body.get("cj_default_temperature")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 2:
-        raise RequestBodyError(MODEL, "cj_default_temperature", "must be a number in 0.0..2.0")
-    return float(value)
-
-
-def _essay_ids(body: Mapping[str, Any], count: int) -> tuple[str, ...] | None:
     ids = body.get("essay_ids")
-    if ids is None:
-        return None
-    if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
-        raise RequestBodyError(MODEL, "essay_ids", "must be a list of non-empty strings")
-    if len(ids) != count or len(set(ids)) != count:
-        raise RequestBodyError(MODEL, "essay_ids", f"must hold {count} distinct ids")
-    return tuple(ids)
-
-
-def correlation_from(headers: Mapping[str, str]) -> str:
-    """The ``X-Correlation-ID`` header (it must be a UUID), or a new uuid4."""
-    raw = headers.get("x-correlation-id")
-    if not raw:
-        return str(uuid.uuid4())
-    try:
-        return str(uuid.UUID(raw))
-    except ValueError:
-        raise RequestBodyError("request", "X-Correlation-ID", f"{raw!r} is not a UUID") from None
+    if ids is not None and (len(ids) != count or len(set(ids)) != count):
+        raise HttpProblem(
+            400,
+            "VALIDATION_ERROR",
+            f"essay_ids must hold {count} distinct ids",
+            field="/essay_ids",
+            part="request body",
+        )
+    return RegistrationRequest(registration, tuple(ids) if ids is not None else None)
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -171,3 +115,45 @@ def phase_view(progress: PhaseProgress) -> dict[str, Any]:
         },
         "error_info": dict(progress.error_info) if progress.error_info else None,
     }
+
+
+PIPELINE_STATE_PHASES = ("spellcheck", "nlp", "ai_feedback", "cj_assessment")
+"""The phases ``ProcessingPipelineState`` has a slot for (common_core.pipeline_models)."""
+
+
+def pipeline_state_view(state: BatchState) -> dict[str, Any]:
+    """What the real ``GET /internal/v1/batches/{id}/pipeline-state`` answers: the active run
+    (else the latest) as ``ProcessingPipelineState``, with the batch owner."""
+    run = state.active or (state.history[-1] if state.history else None)
+    phases = dict(run.phases) if run else {}
+    pipeline_state: dict[str, Any] = {
+        "batch_id": state.batch_id,
+        "requested_pipelines": [p for p in phases if p in PIPELINE_STATE_PHASES],
+        **{
+            name: _state_detail(phases[name]) if name in phases else None
+            for name in PIPELINE_STATE_PHASES
+        },
+        "last_updated": iso(_last_change(state, run)),
+    }
+    return {
+        "batch_id": state.batch_id,
+        "pipeline_state": pipeline_state,
+        "user_id": state.registration.user_id,
+    }
+
+
+def _state_detail(progress: PhaseProgress) -> dict[str, Any]:
+    view = phase_view(progress)
+    done = view["essay_counts"]["successful"] + view["essay_counts"]["failed"]
+    total = view["essay_counts"]["total"]
+    view["progress_percentage"] = round(100 * done / total, 1) if total else None
+    return view
+
+
+def _last_change(state: BatchState, run: PipelineRun | None) -> float:
+    if run is None:
+        return state.registered_at
+    moments = [run.requested_at, run.finished_at or 0.0]
+    for progress in run.phases.values():
+        moments += [progress.started_at or 0.0, progress.completed_at or 0.0]
+    return max(moments)

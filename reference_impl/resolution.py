@@ -5,7 +5,7 @@
 The reference BCS adds ``reason`` to the 400 body (a compatible extra key) so that BOS can tell
 an unknown pipeline from other failures. Example::
 
-    resolver = HttpPipelineResolver("http://127.0.0.1:4002")
+    resolver = HttpPipelineResolver(contract, "http://127.0.0.1:4002")
     answer = resolver.define_pipeline(PipelineDefinitionRequest(batch_id, "nlp", correlation_id))
     if isinstance(answer, PipelineDefinition):
         answer.final_pipeline          # ('nlp',) when spellcheck was already done
@@ -13,18 +13,17 @@ an unknown pipeline from other failures. Example::
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from reference_impl.errors import RequestBodyError, ResolverError
+from harness.contract import Contract
+from harness.errors import ClientError, ContractViolation
+from harness.exchanges import ExchangeLog
+from harness.http_client import ContractClient
+from reference_impl.errors import ResolverError
 
 DEFINE_PATH = "/internal/v1/pipelines/define"
-_REQUEST_MODEL = "BCSPipelineDefinitionRequestV1"
 
 
 @dataclass(frozen=True)
@@ -53,35 +52,14 @@ class PipelineDefinitionRequest:
         return bool((self.batch_metadata or {}).get("is_retry"))
 
     @classmethod
-    def from_json(cls, raw: Any) -> PipelineDefinitionRequest:
-        """Parse a request body; RequestBodyError naming the field that is wrong."""
-        if not isinstance(raw, dict):
-            raise RequestBodyError(_REQUEST_MODEL, "", "the body must be a JSON object")
-        metadata = raw.get("batch_metadata")
-        if metadata is not None and not isinstance(metadata, dict):
-            raise RequestBodyError(_REQUEST_MODEL, "batch_metadata", "must be an object or null")
+    def from_json(cls, raw: Mapping[str, Any]) -> PipelineDefinitionRequest:
+        """A body the contract already checked (BCSPipelineDefinitionRequestV1)."""
         return cls(
-            batch_id=_text(raw, "batch_id", 255),
-            requested_pipeline=_text(raw, "requested_pipeline", 100),
-            correlation_id=_uuid_text(raw, "correlation_id"),
-            batch_metadata=metadata,
+            batch_id=str(raw["batch_id"]),
+            requested_pipeline=str(raw["requested_pipeline"]),
+            correlation_id=str(raw["correlation_id"]),
+            batch_metadata=raw.get("batch_metadata"),
         )
-
-
-def _text(raw: Mapping[str, Any], name: str, max_length: int) -> str:
-    value = raw.get(name)
-    if not isinstance(value, str) or not 1 <= len(value) <= max_length:
-        raise RequestBodyError(_REQUEST_MODEL, name, f"must be a string of 1..{max_length} chars")
-    return value
-
-
-def _uuid_text(raw: Mapping[str, Any], name: str) -> str:
-    value = _text(raw, name, 100)
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        raise RequestBodyError(_REQUEST_MODEL, name, f"{value!r} is not a UUID") from None
-    return value
 
 
 @dataclass(frozen=True)
@@ -123,52 +101,52 @@ class PipelineResolver(Protocol):
 
 
 class HttpPipelineResolver:
-    """Calls BCS over HTTP with the stdlib; an unreachable BCS is a ResolutionFailure.
+    """Calls BCS's definePipeline operation; an unreachable BCS is a ResolutionFailure.
 
     ``base_url`` may be a callable, read at each call (for a BCS whose address is known late).
     """
 
-    def __init__(self, base_url: str | Callable[[], str], *, timeout_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        contract: Contract,
+        base_url: str | Callable[[], str],
+        *,
+        timeout_s: float = 5.0,
+        exchanges: ExchangeLog | None = None,
+    ) -> None:
+        self.contract = contract
         self._base_url = base_url
         self.timeout_s = timeout_s
+        self.exchanges = exchanges
+        self._clients: dict[str, ContractClient] = {}
 
     @property
     def url(self) -> str:
         base = self._base_url() if callable(self._base_url) else self._base_url
-        return base.rstrip("/") + DEFINE_PATH
+        return base.rstrip("/")
 
     def define_pipeline(self, request: PipelineDefinitionRequest) -> Resolution:
         try:
-            status, body = self._post(request.to_json())
-            return _answer(self.url, status, body)
-        except ResolverError as error:
+            answer = self._client().call(
+                "definePipeline", json_body=request.to_json(), correlation_id=request.correlation_id
+            )
+            return _answer(self.url + DEFINE_PATH, answer.status, answer.json)
+        except (ResolverError, ClientError) as error:
             return ResolutionFailure("bcs_unavailable", str(error))
+        except ContractViolation as error:
+            return ResolutionFailure("bcs_contract_violation", str(error))
 
-    def _post(self, body: Mapping[str, Any]) -> tuple[int, Any]:
+    def _client(self) -> ContractClient:
         url = self.url
-        http_request = urllib.request.Request(
-            url,
-            data=json.dumps(body).encode(),
-            headers={
-                "Content-Type": "application/json",
-                "X-Correlation-ID": body["correlation_id"],
-            },
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(http_request, timeout=self.timeout_s) as response:
-                return response.status, _json_body(url, response.read(), response.status)
-        except urllib.error.HTTPError as error:
-            return error.code, _json_body(url, error.read(), error.code)
-        except (urllib.error.URLError, OSError) as error:
-            raise ResolverError(url, f"no answer ({error})") from None
-
-
-def _json_body(url: str, raw: bytes, status: int) -> Any:
-    try:
-        return json.loads(raw or b"null")
-    except json.JSONDecodeError:
-        raise ResolverError(url, "the answer is not JSON", status=status) from None
+        if url not in self._clients:
+            self._clients[url] = ContractClient(
+                self.contract,
+                url,
+                caller="bos",
+                timeout_s=self.timeout_s,
+                exchanges=self.exchanges,
+            )
+        return self._clients[url]
 
 
 def _answer(url: str, status: int, body: Any) -> Resolution:
@@ -183,5 +161,8 @@ def _answer(url: str, status: int, body: Any) -> Resolution:
             str(summary) if summary is not None else None,
         )
     if 400 <= status < 500:
+        error = body.get("error")
+        if isinstance(error, dict):  # ErrorDetail: the harness's own check refused the request
+            return ResolutionFailure("rejected", str(error.get("message", error)))
         return ResolutionFailure(str(body.get("reason", "rejected")), str(body.get("detail", body)))
     raise ResolverError(url, f"unexpected answer {body!r}", status=status)

@@ -12,6 +12,11 @@ that scenarios vary with ``dataclasses.replace``::
 A simulator meets the bus only through a ServiceEndpoint, so it can never publish on a channel the
 contract does not give its service, and what it publishes is checked against the contract
 (unless ``broken_output`` asks it to break the contract, to prove that the wire check catches it).
+
+A service that answers HTTP (the LLM provider's queue, the CMS roster, ...) lists its operation
+ids in ``serves`` and returns their handlers from ``http_handlers()``; ``start()`` serves them
+through the contract (harness.http_app) on the port ``serve_http`` gave (a free one by default),
+and ``http_url`` says where.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from typing import Any, ClassVar
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope
+from harness.exchanges import ExchangeLog
+from harness.http_app import ContractApp, Handler
+from harness.http_server import HttpServer
 from harness.service import ServiceEndpoint
 
 Route = Callable[[Envelope], None]
@@ -58,6 +66,8 @@ class Simulator:
     """The frozen dataclass of this service's knobs (``<Service>Behaviour``)."""
     consumes: ClassVar[tuple[str, ...]]
     produces: ClassVar[tuple[str, ...]]
+    serves: ClassVar[tuple[str, ...]] = ()
+    """HTTP operation ids (contracts/openapi.yaml) this service answers."""
 
     def __init__(self, contract: Contract, bus: Bus, behaviour: Behaviour | None = None) -> None:
         self.contract = contract
@@ -65,13 +75,36 @@ class Simulator:
         self.behaviour = behaviour or self.behaviour_type()
         self.random = random.Random(self.behaviour.seed)
         self.endpoint = ServiceEndpoint(contract, bus, self.service_id)
+        self.http_server: HttpServer | None = None
 
     def routes(self) -> Mapping[str, Route]:
         """Channel id -> handler, for every channel in ``consumes``."""
         raise NotImplementedError
 
+    def http_handlers(self) -> Mapping[str, Handler]:
+        """operationId -> handler, for every operation in ``serves``."""
+        return {}
+
+    def serve_http(
+        self, *, host: str = "127.0.0.1", port: int = 0, exchanges: ExchangeLog | None = None
+    ) -> None:
+        """Bind this service's HTTP operations (before ``start``); ``http_url`` is known now."""
+        if self.serves and self.http_server is None:
+            app = ContractApp(
+                self.contract, self.service_id, self.http_handlers(), exchanges=exchanges
+            )
+            self.http_server = HttpServer(app, host=host, port=port, name=self.service_id)
+
+    @property
+    def http_url(self) -> str | None:
+        """Where this service answers HTTP (None when it serves none)."""
+        return self.http_server.base_url if self.http_server else None
+
     def start(self) -> None:
-        """Subscribe to the consumed channels (in the service's consumer group)."""
+        """Serve HTTP (if any), subscribe to the consumed channels (in the service's group)."""
+        self.serve_http()
+        if self.http_server is not None:
+            self.http_server.start()
         for channel_id, handler in self.routes().items():
             self.endpoint.on(channel_id, self._answering(handler))
         self.endpoint.start()
@@ -80,6 +113,8 @@ class Simulator:
         self.endpoint.wait_ready(timeout_s)
 
     def stop(self) -> None:
+        if self.http_server is not None:
+            self.http_server.stop()
         self.endpoint.stop()
 
     def emit(

@@ -1,8 +1,9 @@
 """Essay texts addressable by storage id: what the real Content Service holds.
 
 Simulators that read or write texts (file, spellcheck, CJ, LLM provider) take a ``ContentStore``.
-In one process they share an ``InMemoryContentStore``; across processes the file simulator serves
-the store over HTTP and the others use an HTTP client with the same protocol.
+In one process they share an ``InMemoryContentStore``; a ``ContentServer`` serves it over HTTP in
+the real Content Service's shape (contracts/openapi.yaml: storeContent, fetchContent), so that
+other processes, and real services, use it through ``HttpContentStore`` or their own client.
 
 Example::
 
@@ -10,31 +11,32 @@ Example::
     storage_id = store.put("An essay ...")
     store.get(storage_id)
 
-    server = ContentServer(store, port=0)      # serves the store over HTTP
+    server = ContentServer(contract, store, port=0)    # serves the store over HTTP
     server.start()
-    remote = HttpContentStore(server.url)      # in another process: the same protocol
+    remote = HttpContentStore(contract, server.url)    # in another process: the same protocol
     remote.get(storage_id)
 
-The HTTP routes are modelled on the real Content Service: ``POST /v1/content`` (body: the text,
-UTF-8) answers ``201 {"storage_id": ...}``; ``GET /v1/content/<storage_id>`` answers the text, or
-404.
+As the real Content Service: ``POST /v1/content`` stores the raw bytes with their Content-Type and
+answers ``201 {"storage_id", "correlation_id"}`` (400 on an empty body); ``GET
+/v1/content/{storage_id}`` answers the bytes with the stored type, 400 on an id that is not 32
+hex characters, 404 RESOURCE_NOT_FOUND on an unknown one.
 """
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
-from http.server import BaseHTTPRequestHandler
-from typing import Protocol
+from typing import Any, Protocol
 
-from harness.errors import HarnessError
-from harness.http_server import BackgroundHttpServer
+from harness.contract import Contract
+from harness.errors import ClientError, HarnessError
+from harness.exchanges import ExchangeLog
+from harness.http_app import ContractApp, HttpProblem, HttpReply, HttpRequest
+from harness.http_client import ContractClient, HttpAnswer
+from harness.http_server import HttpServer
 
-CONTENT_PATH = "/v1/content"
+SERVICE = "content_service"
+TEXT = "text/plain; charset=utf-8"
 
 
 class ContentNotFoundError(HarnessError):
@@ -53,7 +55,8 @@ class ContentServiceError(HarnessError):
         self.reason = reason
         super().__init__(
             f"content service at {url} failed: {reason}.",
-            hint="is the file simulator running with its content server (content_port)?",
+            hint="is the content service running? `up` prints its address as "
+            "CONTENT_SERVICE_URL (`simulate` takes it as --content-url)",
         )
 
 
@@ -70,108 +73,113 @@ class ContentStore(Protocol):
 
 
 class InMemoryContentStore:
-    """A thread-safe dict of texts, shared by the simulators of one process."""
+    """A thread-safe dict of contents (bytes and their type), shared by one process."""
 
     def __init__(self) -> None:
-        self._texts: dict[str, str] = {}
+        self._contents: dict[str, tuple[bytes, str]] = {}
         self._lock = threading.Lock()
 
     def put(self, text: str) -> str:
-        storage_id = uuid.uuid4().hex
-        with self._lock:
-            self._texts[storage_id] = text
-        return storage_id
+        return self.put_bytes(text.encode("utf-8"), TEXT)
 
     def get(self, storage_id: str) -> str:
+        return self.get_bytes(storage_id)[0].decode("utf-8", errors="replace")
+
+    def put_bytes(self, content: bytes, content_type: str) -> str:
+        storage_id = uuid.uuid4().hex
         with self._lock:
-            if storage_id not in self._texts:
+            self._contents[storage_id] = (content, content_type)
+        return storage_id
+
+    def get_bytes(self, storage_id: str) -> tuple[bytes, str]:
+        with self._lock:
+            if storage_id not in self._contents:
                 raise ContentNotFoundError(storage_id)
-            return self._texts[storage_id]
+            return self._contents[storage_id]
 
 
-class ContentServer(BackgroundHttpServer):
-    """Serves a ContentStore over HTTP (POST and GET /v1/content), on its own thread."""
+class ContentServer:
+    """Serves an InMemoryContentStore over HTTP as the Content Service, on its own thread."""
 
-    def __init__(self, store: ContentStore, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        contract: Contract,
+        store: InMemoryContentStore,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        exchanges: ExchangeLog | None = None,
+    ) -> None:
         self.store = store
-        super().__init__(host, port, _handler_for(store), name="content")
+        handlers = {"storeContent": self._store, "fetchContent": self._fetch}
+        app = ContractApp(contract, SERVICE, handlers, exchanges=exchanges)
+        self._server = HttpServer(app, host=host, port=port, name="content")
 
     @property
     def url(self) -> str:
-        """The base address clients give to ``HttpContentStore``."""
-        return self.base_url
+        """The base address (``HttpContentStore``'s; real services add ``/v1/content``)."""
+        return self._server.base_url
 
+    def start(self) -> None:
+        self._server.start()
 
-def _handler_for(store: ContentStore) -> type[BaseHTTPRequestHandler]:
-    class ContentRequestHandler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            if self.path.rstrip("/") != CONTENT_PATH:
-                self._answer(404, b'{"error": "no such route"}', "application/json")
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            text = self.rfile.read(length).decode("utf-8")
-            body = json.dumps({"storage_id": store.put(text)}).encode()
-            self._answer(201, body, "application/json")
+    def stop(self) -> None:
+        self._server.stop()
 
-        def do_GET(self) -> None:
-            prefix = CONTENT_PATH + "/"
-            storage_id = urllib.parse.unquote(self.path.removeprefix(prefix))
-            try:
-                if not self.path.startswith(prefix):
-                    raise ContentNotFoundError(self.path)
-                text = store.get(storage_id)
-            except ContentNotFoundError as exc:
-                self._answer(404, json.dumps({"error": str(exc)}).encode(), "application/json")
-                return
-            self._answer(200, text.encode("utf-8"), "text/plain; charset=utf-8")
+    def _store(self, request: HttpRequest) -> HttpReply:
+        content_type = request.headers.get("content-type") or "text/plain"
+        storage_id = self.store.put_bytes(request.body, content_type)
+        correlation_id = request.correlation_id or str(uuid.uuid4())
+        return HttpReply(201, {"storage_id": storage_id, "correlation_id": correlation_id})
 
-        def _answer(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            return  # quiet: a test run would otherwise print one line per request
-
-    return ContentRequestHandler
+    def _fetch(self, request: HttpRequest) -> HttpReply:
+        storage_id = request.params["storage_id"]
+        try:
+            content, content_type = self.store.get_bytes(storage_id)
+        except ContentNotFoundError:
+            raise HttpProblem(
+                404,
+                "RESOURCE_NOT_FOUND",
+                f"no content under {storage_id}",
+                resource_type="content",
+                resource_id=storage_id,
+            ) from None
+        return HttpReply(200, content, content_type=content_type)
 
 
 class HttpContentStore:
-    """A ContentStore in another process, reached over HTTP (``ContentServer`` or the real one)."""
+    """A ContentStore reached over HTTP (``ContentServer`` or the real Content Service)."""
 
-    def __init__(self, base_url: str, *, timeout_s: float = 10.0) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout_s = timeout_s
+    def __init__(
+        self,
+        contract: Contract,
+        base_url: str,
+        *,
+        caller: str = "file_service",
+        timeout_s: float = 10.0,
+        exchanges: ExchangeLog | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/").removesuffix("/v1/content")
+        self._client = ContractClient(
+            contract, self.base_url, caller=caller, timeout_s=timeout_s, exchanges=exchanges
+        )
 
     def put(self, text: str) -> str:
-        request = urllib.request.Request(
-            self.base_url + CONTENT_PATH,
-            data=text.encode("utf-8"),
-            method="POST",
-            headers={"Content-Type": "text/plain; charset=utf-8"},
-        )
-        body = self._fetch(request, storage_id=None)
-        try:
-            return str(json.loads(body)["storage_id"])
-        except (ValueError, KeyError, TypeError):
-            reason = f"unexpected answer {body[:200]!r}"
-            raise ContentServiceError(request.full_url, reason) from None
+        answer = self._call("storeContent", content=text.encode("utf-8"), content_type=TEXT)
+        if answer.status != 201 or not isinstance(answer.json, dict):
+            raise ContentServiceError(self.base_url, f"HTTP {answer.status}: {answer.text[:200]}")
+        return str(answer.json["storage_id"])
 
     def get(self, storage_id: str) -> str:
-        quoted = urllib.parse.quote(storage_id, safe="")
-        request = urllib.request.Request(f"{self.base_url}{CONTENT_PATH}/{quoted}")
-        return self._fetch(request, storage_id=storage_id).decode("utf-8")
+        answer = self._call("fetchContent", params={"storage_id": storage_id}, check_request=False)
+        if answer.status in (400, 404):
+            raise ContentNotFoundError(storage_id)
+        if answer.status != 200:
+            raise ContentServiceError(self.base_url, f"HTTP {answer.status}: {answer.text[:200]}")
+        return answer.text
 
-    def _fetch(self, request: urllib.request.Request, *, storage_id: str | None) -> bytes:
+    def _call(self, operation_id: str, **request: Any) -> HttpAnswer:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                return bytes(response.read())
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404 and storage_id is not None:
-                raise ContentNotFoundError(storage_id) from None
-            raise ContentServiceError(request.full_url, f"HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ContentServiceError(request.full_url, str(reason)) from None
+            return self._client.call(operation_id, **request)
+        except ClientError as exc:
+            raise ContentServiceError(self.base_url, exc.detail) from None

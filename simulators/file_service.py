@@ -84,8 +84,12 @@ class FileServiceSimulator(Simulator):
     ) -> None:
         super().__init__(contract, bus, behaviour)
         self.content = content if content is not None else InMemoryContentStore()
+        if content_port is not None and not isinstance(self.content, InMemoryContentStore):
+            raise ValueError("content_port serves this process's own store: give no content")
         self.content_server = (
-            ContentServer(self.content, port=content_port) if content_port is not None else None
+            ContentServer(contract, self.content, port=content_port)
+            if content_port is not None and isinstance(self.content, InMemoryContentStore)
+            else None
         )
         self._provisioned: set[str] = set()
         self._lock = threading.Lock()

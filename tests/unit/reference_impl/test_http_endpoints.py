@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
+from harness.contract import Contract
+
 from reference_impl import HttpPipelineResolver, PipelineDefinitionRequest, ResolutionFailure
 from reference_impl.resolution import PipelineDefinition
 from tests.unit.reference_impl import scripted
 from tests.unit.reference_impl.rig import Rig
-from tests.unit.reference_impl.wire import http
+from tests.unit.reference_impl.wire import http, problem
 
 StartRig = Callable[..., Rig]
 
@@ -39,7 +41,7 @@ def test_registration_answers_202_and_announces_the_batch(start_rig: StartRig) -
     ("body", "field"),
     [
         (b"{not json", "not JSON"),
-        ([1, 2], "JSON object"),
+        ([1, 2], "is not of type 'object'"),
         ({"course_code": "ENG5", "user_id": "u"}, "expected_essay_count"),
         (
             {"expected_essay_count": 0, "course_code": "ENG5", "user_id": "u"},
@@ -58,23 +60,30 @@ def test_a_bad_registration_body_is_a_400_naming_what_is_wrong(
 ) -> None:
     status, answer = http("POST", f"{start_rig().bos.base_url}/v1/batches/register", body)
     assert status == 400
-    assert field in answer["detail"]
+    assert answer["error"]["error_code"] == "VALIDATION_ERROR"
+    assert field in problem(answer)
 
 
-def test_a_correlation_header_that_is_no_uuid_is_a_400(start_rig: StartRig) -> None:
+def test_a_correlation_header_that_is_no_uuid_is_replaced_as_the_real_bos_does(
+    start_rig: StartRig,
+) -> None:
     url = f"{start_rig().bos.base_url}/v1/batches/register"
     status, answer = http("POST", url, scripted.registration_body(), {"X-Correlation-ID": "x"})
-    assert status == 400 and "X-Correlation-ID" in answer["detail"]
+    assert status == 202
+    assert str(uuid.UUID(answer["correlation_id"])) == answer["correlation_id"]
 
 
 def test_unknown_batches_and_paths_are_404s(start_rig: StartRig) -> None:
     rig = start_rig()
     status, answer = http("GET", f"{rig.bos.base_url}/v1/batches/nobody")
-    assert status == 404 and "nobody" in answer["detail"]
+    assert status == 404 and "nobody" in problem(answer)
+    assert answer["error"]["error_code"] == "RESOURCE_NOT_FOUND"
+    status, answer = http("GET", f"{rig.bos.base_url}/internal/v1/batches/nobody/pipeline-state")
+    assert status == 404 and "nobody" in problem(answer)
     status, answer = http("GET", f"{rig.bcs.base_url}/internal/v1/batches/nobody")
     assert status == 404
     status, answer = http("GET", f"{rig.bos.base_url}/v2/nothing")
-    assert status == 404 and "no route" in answer["detail"]
+    assert status == 404 and "serves no GET /v2/nothing" in problem(answer)
 
 
 def test_the_batch_view_shows_a_running_pipeline_phase_by_phase(start_rig: StartRig) -> None:
@@ -123,14 +132,14 @@ def test_bcs_defines_a_pipeline_with_the_real_shapes(start_rig: StartRig) -> Non
             {"batch_id": "b", "requested_pipeline": "essays", "correlation_id": str(uuid.uuid4())},
             "essays",
         ),
-        ({"batch_id": "b", "requested_pipeline": "nlp", "correlation_id": "not-a-uuid"}, "UUID"),
+        ({"batch_id": "b", "requested_pipeline": "nlp", "correlation_id": "not-a-uuid"}, "uuid"),
         ({"requested_pipeline": "nlp", "correlation_id": str(uuid.uuid4())}, "batch_id"),
     ],
 )
 def test_bcs_refuses_with_a_400_and_a_detail(start_rig: StartRig, body: Any, words: str) -> None:
     status, answer = define(start_rig(), body)
     assert status == 400
-    assert words in answer["detail"]
+    assert words in problem(answer)
 
 
 def test_an_unknown_pipeline_is_the_real_400_body(start_rig: StartRig) -> None:
@@ -142,7 +151,7 @@ def test_an_unknown_pipeline_is_the_real_400_body(start_rig: StartRig) -> None:
 
 def test_the_http_resolver_speaks_to_bcs(start_rig: StartRig) -> None:
     rig = start_rig()
-    resolver = HttpPipelineResolver(lambda: rig.bcs.base_url)
+    resolver = HttpPipelineResolver(rig.contract, lambda: rig.bcs.base_url)
     request = PipelineDefinitionRequest("b-2", "cj_assessment", str(uuid.uuid4()))
     assert resolver.define_pipeline(request) == PipelineDefinition(
         "b-2",
@@ -153,8 +162,8 @@ def test_the_http_resolver_speaks_to_bcs(start_rig: StartRig) -> None:
     assert isinstance(refused, ResolutionFailure) and refused.reason == "unknown_pipeline"
 
 
-def test_an_unreachable_bcs_is_a_resolution_failure_not_an_exception() -> None:
-    resolver = HttpPipelineResolver("http://127.0.0.1:9", timeout_s=0.5)
+def test_an_unreachable_bcs_is_a_resolution_failure_not_an_exception(contract: Contract) -> None:
+    resolver = HttpPipelineResolver(contract, "http://127.0.0.1:9", timeout_s=0.5)
     answer = resolver.define_pipeline(PipelineDefinitionRequest("b", "nlp", str(uuid.uuid4())))
     assert isinstance(answer, ResolutionFailure)
     assert answer.reason == "bcs_unavailable" and "127.0.0.1:9" in answer.detail

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from harness.contract import Contract
-from reference_impl.orchestrator_http import COURSE_CODES
 from reference_impl.phases import PhaseName, dependents, pipeline_phases, ready_phases
 from reference_impl.statuses import BatchStatus, PipelineExecutionStatus
 
@@ -59,6 +58,8 @@ def test_the_execution_statuses_are_the_contracts(contract: Contract) -> None:
     assert [m.value for m in PipelineExecutionStatus] == schema["enum"]
 
 
-def test_the_course_codes_bos_accepts_are_the_contracts(contract: Contract) -> None:
-    schema = contract.document["components"]["schemas"]["CourseCode"]
-    assert list(COURSE_CODES) == schema["enum"]
+def test_bos_takes_its_course_codes_from_the_contract(contract: Contract) -> None:
+    registration = contract.openapi_document["components"]["schemas"]["BatchRegistrationRequestV1"]
+    assert registration["properties"]["course_code"] == {
+        "$ref": "asyncapi.yaml#/components/schemas/CourseCode"
+    }

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import Any
+
+import httpx
 
 from harness.bus import Bus, Delivery
 from harness.contract import Contract
@@ -72,15 +71,21 @@ def http(
     method: str, url: str, body: Any = None, headers: dict[str, str] | None = None
 ) -> tuple[int, Any]:
     """One JSON call; returns (status, decoded body) for success and error statuses alike."""
-    raw = body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
+    raw = body if isinstance(body, bytes) else None
+    response = httpx.request(
+        method,
         url,
-        data=raw,
-        method=method,
+        content=raw,
+        json=None if raw is not None or body is None else body,
         headers={"Content-Type": "application/json", **(headers or {})},
+        timeout=10,
     )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    return response.status_code, response.json()
+
+
+def problem(answer: Any) -> str:
+    """The text of an error answer: ErrorDetail's message and field, or the real ``detail``."""
+    error = answer.get("error")
+    if isinstance(error, dict):
+        return f"{error['message']} (field {error.get('details', {}).get('field')})"
+    return str(answer.get("detail", answer))

@@ -235,7 +235,7 @@ def test_the_content_is_served_over_http_for_other_processes(
     assert simulator.content_url is not None
     batch_id, _ = register(send, 1)
     (message,), _ = file_events(wire, batch_id, 1)
-    remote = HttpContentStore(simulator.content_url)
+    remote = HttpContentStore(simulator.contract, simulator.content_url)
     assert remote.get(message.data["text_storage_id"]) == simulator.content.get(
         message.data["text_storage_id"]
     )
