@@ -57,3 +57,14 @@ Feature: A batch goes from registration to exactly one pipeline completion
     And BOS publishes exactly one BatchPipelineCompletedV1 for the batch
     And the result aggregator recorded a CJ ranking of 4 essays
     And BOS reports the batch ready for pipeline execution
+
+  Scenario: CJ asks the LLM provider over HTTP, as the real CJ does
+    Given CJ assessment simulator behaves with:
+      | behaviour     | value |
+      | llm_over_http | true  |
+    And a GUEST batch of 3 essays ready for pipelines
+    When the client requests the "cj_assessment" pipeline
+    Then CJ assessment called POST /api/v1/comparison 3 times for the batch, each answered 202
+    And the LLM provider publishes 3 LLMComparisonResultV1 for the batch
+    And CJ assessment publishes CJAssessmentCompletedV1 for the request
+    And BOS publishes exactly one BatchPipelineCompletedV1 for the batch

@@ -16,6 +16,17 @@ Feature: Requests BOS must refuse, each answered with PipelineDeniedV1
     And no phase command is sent for the request
     And BOS reports the batch ready for pipeline execution
 
+  Scenario: A pipeline that costs more credits than the teacher has is refused, as the real BOS does
+    Given entitlements simulator behaves with:
+      | behaviour | value |
+      | credits   | 5     |
+    And a GUEST batch of 4 essays ready for pipelines
+    When the client requests the "cj_assessment" pipeline
+    Then BOS called POST /v1/entitlements/check-credits/bulk 1 times for the batch, each answered 402
+    And the request is denied with reason "insufficient_credits"
+    And no phase command is sent for the request
+    And BOS reports the batch ready for pipeline execution
+
   Scenario: A batch whose students are not confirmed yet is not ready
     Given class management is down
     When a teacher registers a REGULAR batch of 2 essays

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from harness.contract import Channel, Contract, Operation
 from harness.errors import Violation
+from harness.exchanges import HttpExchange
 from harness.observer import ObservedMessage
+from harness.openapi import HttpOperation
 
 ReceivedCounts = Mapping[str, Mapping[str, int]]
 """service id -> channel id -> messages its consumer group committed past."""
@@ -56,6 +58,24 @@ class OperationCoverage:
 
 
 @dataclass(frozen=True)
+class HttpCoverage:
+    """One HTTP operation: exchanges seen, how many kept the contract, and whether the gate
+    leaves it out (``x-coverage-exempt`` in openapi.yaml says why)."""
+
+    operation: HttpOperation
+    seen: int
+    conforming: int
+
+    @property
+    def exercised(self) -> bool:
+        return self.conforming > 0
+
+    @property
+    def exempt(self) -> str | None:
+        return self.operation.coverage_exempt
+
+
+@dataclass(frozen=True)
 class ContractCoverage:
     """What a run exercised of the contract, and what broke it."""
 
@@ -64,6 +84,7 @@ class ContractCoverage:
     sends: tuple[OperationCoverage, ...]
     receives: tuple[OperationCoverage, ...]
     violations: tuple[Violation, ...] = ()
+    http: tuple[HttpCoverage, ...] = ()
 
     def unexercised(self) -> list[MessageCoverage]:
         """The messages of the contract no conforming instance of which was seen."""
@@ -76,6 +97,12 @@ class ContractCoverage:
             + (f": {m.seen} seen, none conforming" if m.seen else "")
             for m in self.unexercised()
         ]
+        missing += [
+            f"HTTP {h.operation.label} ({h.operation.id}) was never exercised"
+            + (f": {h.seen} exchanges, none conforming" if h.seen else "")
+            for h in self.http
+            if not h.exercised and not h.exempt
+        ]
         return missing + [f"broke the contract: {v}" for v in self.violations]
 
     def summary(self) -> str:
@@ -87,6 +114,8 @@ class ContractCoverage:
         measured = [r for r in self.receives if r.count is not None]
         if measured:
             parts.append(f"{_ratio(measured)} receive operations")
+        if self.http:
+            parts.append(f"{_ratio(self._gated_http())} HTTP operations")
         parts.append(f"{len(self.violations)} contract violations")
         return "contract coverage: " + ", ".join(parts)
 
@@ -100,6 +129,7 @@ class ContractCoverage:
         lines += [heading, ""] if heading else [""]
         lines += [*self._message_lines(), "", *self._operation_lines("Send", self.sends)]
         lines += ["", *self._operation_lines("Receive", self.receives)]
+        lines += ["", *self._http_lines()] if self.http else []
         lines += ["", f"Contract violations on the wire: {len(self.violations)}"]
         lines += [f"  {v}" for v in self.violations]
         failures = self.gate_failures()
@@ -115,6 +145,19 @@ class ContractCoverage:
         for m in self.messages:
             seen = f"{m.seen} seen, {m.conforming} conforming" if m.seen else "never exercised"
             lines.append(f"  {_mark(m.exercised)} {m.name:<{width}}  {seen}")
+        return lines
+
+    def _gated_http(self) -> list[HttpCoverage]:
+        return [h for h in self.http if not h.exempt]
+
+    def _http_lines(self) -> list[str]:
+        width = max(len(h.operation.id) for h in self.http)
+        lines = [f"HTTP operations: {_ratio(self._gated_http())} exercised (exchanges answered)"]
+        for h in self.http:
+            mark = "[-]" if h.exempt and not h.exercised else _mark(h.exercised)
+            seen = f"{h.seen} seen, {h.conforming} conforming" if h.seen else "never exercised"
+            why = f" (exempt: {h.exempt})" if h.exempt and not h.exercised else ""
+            lines.append(f"  {mark} {h.operation.id:<{width}}  {seen}{why}")
         return lines
 
     @staticmethod
@@ -142,8 +185,10 @@ def measure_coverage(
     *,
     received: ReceivedCounts | None = None,
     violations: Sequence[Violation] = (),
+    exchanges: Iterable[HttpExchange] = (),
 ) -> ContractCoverage:
-    """The coverage of ``contract`` by the observed ``messages`` (and ``received`` counts)."""
+    """The coverage of ``contract`` by the observed ``messages`` (and ``received`` counts) and
+    HTTP ``exchanges``."""
     seen: Counter[str] = Counter()
     conforming: Counter[str] = Counter()
     sent: Counter[tuple[str, str]] = Counter()
@@ -166,7 +211,16 @@ def measure_coverage(
         for op in operations
         if op.action == "receive"
     )
-    return ContractCoverage(contract, tuple(by_channel), sends, receives, tuple(violations))
+    http_seen: Counter[str] = Counter()
+    http_conforming: Counter[str] = Counter()
+    for exchange in exchanges:
+        http_seen[exchange.operation_id or ""] += 1
+        http_conforming[exchange.operation_id or ""] += not exchange.violations
+    http = tuple(
+        HttpCoverage(op, http_seen[op.id], http_conforming[op.id])
+        for op in contract.http_operations.values()
+    )
+    return ContractCoverage(contract, tuple(by_channel), sends, receives, tuple(violations), http)
 
 
 def _received(received: ReceivedCounts | None, operation: Operation) -> int | None:
@@ -175,7 +229,9 @@ def _received(received: ReceivedCounts | None, operation: Operation) -> int | No
     return received[operation.service_id].get(operation.channel_id, 0)
 
 
-def _ratio(items: Sequence[MessageCoverage] | Sequence[OperationCoverage]) -> str:
+def _ratio(
+    items: Sequence[MessageCoverage] | Sequence[OperationCoverage] | Sequence[HttpCoverage],
+) -> str:
     return f"{sum(1 for i in items if i.exercised)}/{len(items)}"
 
 

@@ -19,12 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.contract import Contract
+from harness.contract import Contract, resolve_pointer
 from harness.errors import Violation
 from harness.openapi import HttpBody, HttpOperation
 from harness.validation import ContractValidator
 
 REQUEST = "request"
+REQUEST_ID_HEADER = "X-Request-ID"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class HttpExchange:
     correlation_id: str | None
     seen_at: float
     violations: tuple[Violation, ...] = field(default=())
+    batch_id: str | None = None
+    """The BOS batch the exchange is about (a ``batch_id`` path parameter or body field)."""
+    request_id: str | None = None
+    """Our clients' ``X-Request-ID``: when both sides of one exchange are ours and record it,
+    the log keeps it once."""
 
     @property
     def label(self) -> str:
@@ -154,10 +160,16 @@ class ExchangeLog:
         self.clock = clock
         self._exchanges: list[HttpExchange] = []
         self._listeners: list[Callable[[HttpExchange], None]] = []
+        self._request_ids: set[str] = set()
         self._lock = threading.Lock()
 
     def record(self, exchange: HttpExchange) -> None:
+        """Keep ``exchange`` (once per request id) and tell the listeners."""
         with self._lock:
+            if exchange.request_id is not None:
+                if exchange.request_id in self._request_ids:
+                    return  # the other side of an exchange already recorded
+                self._request_ids.add(exchange.request_id)
             self._exchanges.append(exchange)
             listeners = list(self._listeners)
         for listener in listeners:
@@ -167,15 +179,19 @@ class ExchangeLog:
         with self._lock:
             self._listeners.append(listener)
 
-    def exchanges(self, *, correlation_id: str | None = None) -> list[HttpExchange]:
+    def exchanges(
+        self, *, batch_id: str | None = None, correlation_id: str | None = None
+    ) -> list[HttpExchange]:
         with self._lock:
             found = list(self._exchanges)
+        if batch_id is not None:
+            found = [e for e in found if e.batch_id == batch_id]
         if correlation_id is not None:
             found = [e for e in found if e.correlation_id == correlation_id]
         return found
 
-    def violations(self) -> list[Violation]:
-        return [v for e in self.exchanges() for v in e.violations]
+    def violations(self, *, batch_id: str | None = None) -> list[Violation]:
+        return [v for e in self.exchanges(batch_id=batch_id) for v in e.violations]
 
     def operation_counts(self) -> dict[str, int]:
         """How often each operationId was exchanged (the coverage gate's HTTP column)."""
@@ -184,3 +200,17 @@ class ExchangeLog:
             if exchange.operation_id:
                 counts[exchange.operation_id] = counts.get(exchange.operation_id, 0) + 1
         return counts
+
+
+def batch_of(operation: HttpOperation, params: Mapping[str, str], body: Any) -> str | None:
+    """The batch an exchange is about: its ``batch_id`` path parameter, or the body field the
+    operation's ``x-batch-pointer`` names (default ``/batch_id``)."""
+    if "batch_id" in params:
+        return params["batch_id"]
+    if not isinstance(body, Mapping):
+        return None
+    try:
+        value = resolve_pointer(body, operation.batch_pointer or "/batch_id")
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+    return value if isinstance(value, str) else None

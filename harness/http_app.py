@@ -32,7 +32,14 @@ from werkzeug.wrappers import Request, Response
 from harness.contract import Contract
 from harness.envelope import utc_now
 from harness.errors import ContractError, Violation
-from harness.exchanges import REQUEST, ExchangeLog, HttpChecker, HttpExchange
+from harness.exchanges import (
+    REQUEST,
+    REQUEST_ID_HEADER,
+    ExchangeLog,
+    HttpChecker,
+    HttpExchange,
+    batch_of,
+)
 from harness.openapi import HttpOperation
 
 log = logging.getLogger(__name__)
@@ -162,7 +169,10 @@ class ContractApp:
         )
         for violation in violations:
             log.warning("%s answered against the contract: %s", self.service_id, violation)
-        self._record(request, operation, reply.status, correlation_id, violations, headers)
+        batch_id = batch_of(operation, params, body)
+        self._record(
+            request, operation, reply.status, correlation_id, violations, headers, batch_id
+        )
         return response
 
     def _handle(self, operation: HttpOperation, request: HttpRequest) -> HttpReply:
@@ -231,6 +241,7 @@ class ContractApp:
         correlation_id: str | None,
         violations: list[Violation],
         headers: Mapping[str, str],
+        batch_id: str | None,
     ) -> None:
         if self.exchanges is None:
             return
@@ -245,6 +256,8 @@ class ContractApp:
                 correlation_id=correlation_id,
                 seen_at=self.exchanges.clock(),
                 violations=tuple(violations),
+                batch_id=batch_id,
+                request_id=headers.get(REQUEST_ID_HEADER.lower()),
             )
         )
 

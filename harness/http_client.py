@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,13 @@ import httpx
 
 from harness.contract import Contract
 from harness.errors import ClientError, ContractViolation, Violation
-from harness.exchanges import ExchangeLog, HttpChecker, HttpExchange
+from harness.exchanges import (
+    REQUEST_ID_HEADER,
+    ExchangeLog,
+    HttpChecker,
+    HttpExchange,
+    batch_of,
+)
 from harness.openapi import HttpOperation
 
 
@@ -92,7 +99,10 @@ class ContractClient:
         purpose (to test a server's 400)."""
         operation = self.contract.http_operation(operation_id)
         params = dict(params or {})
-        headers = {"X-Correlation-ID": correlation_id} if correlation_id else {}
+        request_id = str(uuid.uuid4())
+        headers = {REQUEST_ID_HEADER: request_id}
+        if correlation_id:
+            headers["X-Correlation-ID"] = correlation_id
         if content is None and json_body is not None:
             content, content_type = json.dumps(json_body).encode(), "application/json"
         if content_type:
@@ -109,15 +119,16 @@ class ContractClient:
             response = self._http.request(operation.method, url, content=content, headers=headers)
         except httpx.HTTPError as exc:
             raise ClientError(operation.method, url, None, _reason(exc)) from None
-        return self._answer(operation, url, response, correlation_id, started)
+        batch_id = batch_of(operation, params, json_body)
+        context = (correlation_id, started, batch_id, request_id)
+        return self._answer(operation, url, response, context)
 
     def _answer(
         self,
         operation: HttpOperation,
         url: str,
         response: httpx.Response,
-        correlation_id: str | None,
-        started: float,
+        context: tuple[str | None, float, str | None, str],
     ) -> HttpAnswer:
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         status = response.status_code
@@ -130,7 +141,7 @@ class ContractClient:
                 operation, status=status, content_type=content_type, body=decoded
             )
         )
-        self._record(operation, url, status, correlation_id, violations, started)
+        self._record(operation, url, status, violations, context)
         return HttpAnswer(
             status=status,
             content=response.content,
@@ -144,10 +155,10 @@ class ContractClient:
         operation: HttpOperation,
         url: str,
         status: int,
-        correlation_id: str | None,
         violations: list[Violation],
-        started: float,
+        context: tuple[str | None, float, str | None, str],
     ) -> None:
+        correlation_id, started, batch_id, request_id = context
         if self.exchanges is None:
             if violations:
                 raise ContractViolation(violations)
@@ -163,6 +174,8 @@ class ContractClient:
                 correlation_id=correlation_id,
                 seen_at=started,
                 violations=tuple(violations),
+                batch_id=batch_id,
+                request_id=request_id,
             )
         )
 

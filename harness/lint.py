@@ -98,7 +98,7 @@ def lint_contract(path: Path) -> list[Finding]:
     companion = companion_path(path)
     openapi = _companion(companion, document, findings)
     try:
-        contract = load_contract(path, document=document)
+        contract = load_contract(path, document=document, with_http=openapi is not None)
     except ContractLoadError as exc:
         in_companion = exc.path == str(companion)
         where = exc.where

@@ -10,6 +10,9 @@ for each message records what it saw and every way it breaks the contract:
 - ``correlation``: the pipeline's correlation chain holds (checked across channels, see
   ``harness.correlation``).
 
+HTTP is seen too: the observer owns an ``ExchangeLog`` (``observer.exchanges``) that the
+services' HTTP servers record into (harness.http_app), and its violations are the observer's.
+
 It is also what tests wait on: ``expect`` polls the recorded messages against a deadline,
 filtered by batch id or correlation id, and on timeout shows the last messages of that batch.
 
@@ -34,6 +37,7 @@ from harness.contract import Channel, Contract, message_key, resolve_pointer
 from harness.correlation import correlation_breaches
 from harness.envelope import JsonObject
 from harness.errors import EnvelopeDecodeError, Violation
+from harness.exchanges import ExchangeLog
 from harness.validation import ContractValidator
 from harness.waiting import wait_for
 
@@ -111,11 +115,14 @@ class ContractObserver:
         *,
         validator: ContractValidator | None = None,
         clock: Callable[[], float] = time.monotonic,
+        exchanges: ExchangeLog | None = None,
     ) -> None:
         self.contract = contract
         self.bus = bus
         self.validator = validator or ContractValidator(contract)
         self.clock = clock
+        self.exchanges = exchanges if exchanges is not None else ExchangeLog(clock)
+        """Every HTTP exchange of the services that record into it, checked."""
         self._messages: list[ObservedMessage] = []
         self._by_channel: dict[str, list[ObservedMessage]] = {}
         self._by_batch: dict[str, list[ObservedMessage]] = {}
@@ -170,10 +177,12 @@ class ContractObserver:
         ]
 
     def violations(self, *, batch_id: str | None = None) -> list[Violation]:
-        """Every breach seen: per message, and of the correlation chains across messages."""
+        """Every breach seen: per message, of the correlation chains across messages, and of
+        the HTTP exchanges."""
         seen = self.messages(batch_id=batch_id)
         per_message = [v for m in seen for v in m.violations]
-        return per_message + correlation_breaches(self.messages(), batch_id=batch_id)
+        chains = correlation_breaches(self.messages(), batch_id=batch_id)
+        return per_message + chains + self.exchanges.violations(batch_id=batch_id)
 
     # -- waiting ---------------------------------------------------------------------------
 

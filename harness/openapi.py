@@ -80,6 +80,11 @@ class HttpOperation:
     responses: Mapping[int, HttpResponse]
     result_channel: str | None
     """``x-result-channel``: the Kafka channel the operation's real result arrives on."""
+    batch_pointer: str | None = None
+    """``x-batch-pointer``: where the BOS batch id sits in the request body (default: a
+    ``batch_id`` path parameter, else ``/batch_id``)."""
+    coverage_exempt: str | None = None
+    """``x-coverage-exempt``: why the simulated flow never calls it (the coverage gate skips it)."""
 
     @property
     def label(self) -> str:
@@ -202,6 +207,8 @@ class OpenApiReader:
             request_required=bool(request and request.get("required")),
             responses=MappingProxyType(self._responses(raw, where)),
             result_channel=raw.get("x-result-channel"),
+            coverage_exempt=raw.get("x-coverage-exempt"),
+            batch_pointer=raw.get("x-batch-pointer"),
         )
 
     def _parameter(self, raw: Any, where: str) -> HttpParameter:

@@ -6,7 +6,9 @@ vendored Mermaid script is copied beside it, so it renders with no network)::
     path = write_report(observer.messages(batch_id=b), contract, Path("reports/run.html"),
                         title="GUEST batch, cj_assessment")
 
-``sequence_diagram`` alone gives the Mermaid text (GitHub and most wikis render it too).
+``sequence_diagram`` alone gives the Mermaid text (GitHub and most wikis render it too). HTTP
+exchanges (``observer.exchanges``) join the flow as dashed arrows, caller to server, named by
+method, path and status.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from harness.contract import Contract
+from harness.exchanges import HttpExchange
 from harness.observer import ObservedMessage
 
 
@@ -32,24 +35,48 @@ class Arrow:
     name: str
     count: int
     invalid: int
+    http: bool = False
+    """An HTTP exchange (drawn dashed), not a Kafka message."""
 
 
-def arrows(messages: Sequence[ObservedMessage], contract: Contract) -> list[Arrow]:
+def arrows(
+    messages: Sequence[ObservedMessage],
+    contract: Contract,
+    exchanges: Sequence[HttpExchange] = (),
+) -> list[Arrow]:
     """The flow as arrows; a message joins an earlier arrow of the same kind (xN) while the
     conversation between the same services goes on (per-essay and per-pair exchanges)."""
-    by_source = {s.source_service: s.id for s in contract.services.values()}
     result: list[Arrow] = []
-    for message in sorted(messages, key=lambda m: m.seen_at):
-        sender = by_source.get(message.source_service or "", message.source_service or "?")
-        receivers = tuple(s.id for s in contract.receivers(message.channel))
-        invalid = 1 if message.violations else 0
-        index = _same_conversation(result, sender, receivers, message.name)
+    timeline = sorted(
+        [(m.seen_at, _message_arrow(m, contract)) for m in messages]
+        + [(e.seen_at, _http_arrow(e, contract)) for e in exchanges],
+        key=lambda item: item[0],
+    )
+    for _, one in timeline:
+        index = _same_conversation(result, one.sender, one.receivers, one.name)
         if index is None:
-            result.append(Arrow(sender, receivers, message.name, 1, invalid))
+            result.append(one)
         else:
             arrow = result[index]
-            result[index] = replace(arrow, count=arrow.count + 1, invalid=arrow.invalid + invalid)
+            result[index] = replace(
+                arrow, count=arrow.count + 1, invalid=arrow.invalid + one.invalid
+            )
     return result
+
+
+def _message_arrow(message: ObservedMessage, contract: Contract) -> Arrow:
+    by_source = {s.source_service: s.id for s in contract.services.values()}
+    sender = by_source.get(message.source_service or "", message.source_service or "?")
+    receivers = tuple(s.id for s in contract.receivers(message.channel))
+    return Arrow(sender, receivers, message.name, 1, 1 if message.violations else 0)
+
+
+def _http_arrow(exchange: HttpExchange, contract: Contract) -> Arrow:
+    operation = contract.http_operations.get(exchange.operation_id or "")
+    what = operation.label if operation else f"{exchange.method} {exchange.path}"
+    name = f"{what} {exchange.status}"
+    invalid = 1 if exchange.violations else 0
+    return Arrow(exchange.caller, (exchange.server,), name, 1, invalid, http=True)
 
 
 def _same_conversation(
@@ -67,17 +94,23 @@ def _same_conversation(
     return None
 
 
-def sequence_diagram(messages: Sequence[ObservedMessage], contract: Contract) -> str:
-    """The observed flow as Mermaid ``sequenceDiagram`` text."""
+def sequence_diagram(
+    messages: Sequence[ObservedMessage],
+    contract: Contract,
+    exchanges: Sequence[HttpExchange] = (),
+) -> str:
+    """The observed flow as Mermaid ``sequenceDiagram`` text (HTTP arrows dashed)."""
     lines = ["sequenceDiagram"]
-    flow = arrows(messages, contract)
+    flow = arrows(messages, contract, exchanges)
     for service in _participants(flow):
         title = contract.services[service].title if service in contract.services else service
         lines.append(f"    participant {service} as {title}")
     for arrow in flow:
         times = f" x{arrow.count}" if arrow.count > 1 else ""
         broken = f" ({arrow.invalid} INVALID)" if arrow.invalid else ""
-        style = "-x" if arrow.invalid else "->>"
+        style = (
+            ("--x" if arrow.http else "-x") if arrow.invalid else "-->>" if arrow.http else "->>"
+        )
         for receiver in arrow.receivers or (arrow.sender,):
             lines.append(f"    {arrow.sender}{style}{receiver}: {arrow.name}{times}{broken}")
     return "\n".join(lines)
@@ -99,6 +132,7 @@ def write_report(
     *,
     title: str,
     summary: Sequence[str] = (),
+    exchanges: Sequence[HttpExchange] = (),
 ) -> Path:
     """Write the HTML report (and Mermaid's script beside it); return the page's path."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,17 +141,22 @@ def write_report(
     if not target.exists():
         with resources.as_file(script) as source:
             shutil.copyfile(source, target)
-    path.write_text(_page(messages, contract, title, summary), encoding="utf-8")
+    path.write_text(_page(messages, contract, title, summary, exchanges), encoding="utf-8")
     return path
 
 
 def _page(
-    messages: Sequence[ObservedMessage], contract: Contract, title: str, summary: Sequence[str]
+    messages: Sequence[ObservedMessage],
+    contract: Contract,
+    title: str,
+    summary: Sequence[str],
+    exchanges: Sequence[HttpExchange],
 ) -> str:
     ordered = sorted(messages, key=lambda m: m.seen_at)
-    start = ordered[0].seen_at if ordered else 0.0
+    start = min([m.seen_at for m in ordered] + [e.seen_at for e in exchanges], default=0.0)
     rows = "\n".join(_row(m, start) for m in ordered)
-    diagram = html.escape(sequence_diagram(ordered, contract))
+    http_rows = "\n".join(_http_row(e, start) for e in sorted(exchanges, key=lambda e: e.seen_at))
+    diagram = html.escape(sequence_diagram(ordered, contract, exchanges))
     facts = "".join(f"<li>{html.escape(line)}</li>" for line in summary)
     invalid = sum(1 for m in ordered if m.violations)
     return _TEMPLATE.format(
@@ -125,8 +164,24 @@ def _page(
         facts=facts,
         count=len(ordered),
         invalid=invalid,
+        http_count=len(exchanges),
+        http_invalid=sum(1 for e in exchanges if e.violations),
         diagram=diagram,
         rows=rows,
+        http_rows=http_rows,
+    )
+
+
+def _http_row(exchange: HttpExchange, start: float) -> str:
+    problems = "".join(f"<div class=bad>{html.escape(str(v))}</div>" for v in exchange.violations)
+    status = "invalid" if exchange.violations else "valid"
+    return (
+        f"<tr class={status}><td>{(exchange.seen_at - start) * 1000:.1f}</td>"
+        f"<td>{html.escape(exchange.caller)} &rarr; {html.escape(exchange.server)}</td>"
+        f"<td>{html.escape(exchange.method)} <code>{html.escape(exchange.path)}</code></td>"
+        f"<td>{exchange.status}</td>"
+        f"<td><code>{html.escape(str(exchange.correlation_id))}</code></td>"
+        f"<td>{status}{problems}</td></tr>"
     )
 
 
@@ -155,7 +210,8 @@ pre {{ background: #f6f6f6; padding: 8px; max-width: 80em; overflow: auto; }}
 pre.mermaid {{ background: none; max-width: none; }}
 </style></head><body>
 <h1>{title}</h1>
-<ul>{facts}<li>{count} messages observed on the wire, {invalid} breaking the contract</li></ul>
+<ul>{facts}<li>{count} messages observed on the wire, {invalid} breaking the contract</li>
+<li>{http_count} HTTP exchanges, {http_invalid} breaking the contract</li></ul>
 <h2>Sequence</h2>
 <pre class="mermaid">
 {diagram}
@@ -164,6 +220,11 @@ pre.mermaid {{ background: none; max-width: none; }}
 <table><tr><th>ms</th><th>message</th><th>source_service</th><th>key</th>
 <th>correlation_id</th><th>contract</th></tr>
 {rows}
+</table>
+<h2>HTTP exchanges</h2>
+<table><tr><th>ms</th><th>caller &rarr; server</th><th>request</th><th>status</th>
+<th>correlation_id</th><th>contract</th></tr>
+{http_rows}
 </table>
 <script src="mermaid.min.js"></script>
 <script>mermaid.initialize({{ startOnLoad: true, sequence: {{ useMaxWidth: false }} }});</script>

@@ -17,6 +17,7 @@ import pytest
 from harness.client import PipelineClient
 from harness.contract import Contract
 from harness.kafka_bus import KafkaBus
+from harness.observer import ContractObserver
 from pipeline_system.system import SERVICES, SimulatedSystem, build_system
 from reference_impl import OrchestratorConfig
 
@@ -51,13 +52,18 @@ def simulated_system(
     pipeline_contract: Contract,
     kafka_bus: KafkaBus,
     orchestrator_config: OrchestratorConfig,
+    pipeline_observer: ContractObserver,
 ) -> Iterator[SimulatedSystem]:
-    """BOS, BCS and every simulator (less ``--without``), started on the session's broker."""
+    """BOS, BCS and every simulator (less ``--without``), started on the session's broker.
+    Texts are read and written over HTTP, as in the real system, and every HTTP exchange goes
+    to the wire check (``pipeline_observer.exchanges``)."""
     system = build_system(
         pipeline_contract,
         kafka_bus,
         without=_left_out(request.config),
         orchestrator=orchestrator_config,
+        exchanges=pipeline_observer.exchanges,
+        content_over_http=True,
     )
     system.start()
     yield system

@@ -14,7 +14,7 @@ reference orchestrator never import each other (they meet on the bus); this modu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 
@@ -32,9 +32,16 @@ from reference_impl import (
 from simulators.base import Behaviour, Simulator
 from simulators.cj_assessment import CJAssessmentSimulator
 from simulators.cms import CMSSimulator
-from simulators.content import ContentServer, ContentStore, InMemoryContentStore
+from simulators.content import (
+    ContentServer,
+    ContentStore,
+    HttpContentStore,
+    InMemoryContentStore,
+)
 from simulators.els import ELSSimulator
+from simulators.entitlements import EntitlementsSimulator
 from simulators.file_service import FileServiceSimulator
+from simulators.language_tool import LanguageToolSimulator
 from simulators.llm_provider import LLMProviderSimulator
 from simulators.nlp import NLPSimulator
 from simulators.result_aggregator import ResultAggregatorSimulator
@@ -48,9 +55,11 @@ SIMULATORS: Mapping[str, type[Simulator]] = {
         NLPSimulator,
         CMSSimulator,
         SpellcheckSimulator,
-        CJAssessmentSimulator,
         LLMProviderSimulator,
+        CJAssessmentSimulator,
         ResultAggregatorSimulator,
+        EntitlementsSimulator,
+        LanguageToolSimulator,
     )
 }
 """Every simulated service by its contract id."""
@@ -104,7 +113,6 @@ class SimulatedSystem:
 
     def set_behaviour(self, service_id: str, **changes: Any) -> None:
         """Change one simulator's behaviour from now on (``dataclasses.replace`` of it)."""
-        from dataclasses import replace
 
         simulator = self.simulators[service_id]
         simulator.behaviour = replace(simulator.behaviour, **changes)
@@ -138,9 +146,14 @@ def build_system(
     bcs_url: str | None = None,
     content_port: int = 0,
     exchanges: ExchangeLog | None = None,
+    content_over_http: bool = False,
 ) -> SimulatedSystem:
-    """Assemble BOS, BCS and every simulator not named in ``without`` on ``bus``; the
-    content store (unless ``content`` is a remote one) is served over HTTP on ``content_port``."""
+    """Assemble BOS, BCS and every simulator not named in ``without`` on ``bus``.
+
+    The content store (unless ``content`` is a remote one) is served over HTTP on
+    ``content_port``, for services in other processes and real ones; ``content_over_http``
+    makes the simulators use it that way too (every text read and write an HTTP exchange, as
+    in the real system) rather than in memory."""
     left_out = set(without)
     unknown = left_out - set(SERVICES)
     if unknown:
@@ -159,21 +172,25 @@ def build_system(
             contract, bus, conductor or ConductorConfig(), exchanges=exchanges
         )
     )
+    simulators: dict[str, Simulator] = {}
+    for sid in SIMULATORS:
+        if sid not in left_out:
+            reader: ContentStore = store
+            if server is not None and content_over_http:
+                reader = HttpContentStore(contract, server.url, caller=sid)
+            simulators[sid] = _simulator(
+                sid, contract, bus, (behaviours or {}).get(sid), reader, simulators, exchanges
+            )
+            simulators[sid].serve_http(exchanges=exchanges)
     bos = None
     if "bos" not in left_out:
-        resolver = _resolver(contract, bcs, bcs_url)
+        config = orchestrator or OrchestratorConfig()
+        entitlements = simulators.get("entitlements")
+        if config.entitlements_url is None and entitlements is not None:
+            config = replace(config, entitlements_url=entitlements.http_url)
         bos = BatchOrchestratorService(
-            contract,
-            bus,
-            orchestrator or OrchestratorConfig(),
-            resolver=resolver,
-            exchanges=exchanges,
+            contract, bus, config, resolver=_resolver(contract, bcs, bcs_url), exchanges=exchanges
         )
-    simulators = {
-        sid: _simulator(sid, contract, bus, (behaviours or {}).get(sid), store)
-        for sid in SIMULATORS
-        if sid not in left_out
-    }
     return SimulatedSystem(contract, bus, store, bos, bcs, simulators, exchanges, server)
 
 
@@ -198,8 +215,13 @@ def _simulator(
     bus: Bus,
     behaviour: Behaviour | None,
     content: ContentStore,
+    built: Mapping[str, Simulator],
+    exchanges: ExchangeLog,
 ) -> Simulator:
     cls: Any = SIMULATORS[service_id]
+    extras: dict[str, Any] = {}
     if service_id in NEEDS_CONTENT:
-        return cls(contract, bus, behaviour, content=content)  # type: ignore[no-any-return]
-    return cls(contract, bus, behaviour)  # type: ignore[no-any-return]
+        extras["content"] = content
+    if service_id == "cj_assessment" and "llm_provider" in built:
+        extras.update(llm_url=built["llm_provider"].http_url, exchanges=exchanges)
+    return cls(contract, bus, behaviour, **extras)  # type: ignore[no-any-return]

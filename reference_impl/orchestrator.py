@@ -31,6 +31,14 @@ from harness.http_server import HttpServer
 from harness.service import EnvelopeHandler, ServiceEndpoint
 from reference_impl import payloads
 from reference_impl.batch_state import BatchState, decode_batch, encode_batch
+from reference_impl.credits import (
+    CreditAnswer,
+    CreditChecker,
+    CreditRequest,
+    HttpCreditChecker,
+    UnlimitedCredits,
+    credit_requirements,
+)
 from reference_impl.errors import ReferenceServiceError
 from reference_impl.orchestrator_core import ROUTES, decide
 from reference_impl.orchestrator_events import (
@@ -84,6 +92,8 @@ class OrchestratorConfig:
     """Publishing threads; a batch's messages always go through the same one, in order."""
     consumer_group: str | None = None
     """None: the contract's group for bos."""
+    entitlements_url: str | None = None
+    """The Entitlements Service's base URL; None: no credit check (every pipeline allowed)."""
     status_view: bool = True
     """Serve this project's own ``GET /v1/batches/{batch_id}`` (the real BOS has none); off,
     BOS offers only what any BOS offers: its events and the real pipeline-state endpoint."""
@@ -111,9 +121,11 @@ class BatchOrchestratorService:
         resolver: PipelineResolver | None = None,
         repository: BatchRepository | None = None,
         exchanges: ExchangeLog | None = None,
+        credits: CreditChecker | None = None,
     ) -> None:
         self.contract = contract
         self.config = config
+        self.credits = credits or _credit_checker(contract, config, exchanges)
         self.rules = Rules(config.phase_timeout_s, config.resolution_retry_s, config.history_limit)
         self.resolver = resolver or _http_resolver(contract, config, exchanges)
         self._owns_repository = repository is None
@@ -187,10 +199,41 @@ class BatchOrchestratorService:
     def _resolve(self, request: PipelineDefinitionRequest) -> Event:
         answer = self.resolver.define_pipeline(request)
         at, batch_id, correlation_id = time.time(), request.batch_id, request.correlation_id
-        if isinstance(answer, PipelineDefinition):
-            summary = answer.analysis_summary
-            return PipelineResolved(batch_id, correlation_id, answer.final_pipeline, at, summary)
-        return PipelineResolutionFailed(batch_id, correlation_id, answer.reason, answer.detail, at)
+        if not isinstance(answer, PipelineDefinition):
+            return PipelineResolutionFailed(
+                batch_id, correlation_id, answer.reason, answer.detail, at
+            )
+        denied = self._credits_denied(request, answer.final_pipeline)
+        if denied is not None:
+            return PipelineResolutionFailed(
+                batch_id,
+                correlation_id,
+                denied.denial_reason or "insufficient_credits",
+                f"Entitlements: {denied.required_credits} credits needed, "
+                f"{denied.available_credits} available ({denied.detail})",
+                at,
+                denied.required_credits,
+                denied.available_credits,
+            )
+        summary = answer.analysis_summary
+        return PipelineResolved(batch_id, correlation_id, answer.final_pipeline, at, summary)
+
+    def _credits_denied(
+        self, request: PipelineDefinitionRequest, phases: tuple[str, ...]
+    ) -> CreditAnswer | None:
+        """Entitlements' denial of what ``phases`` cost (None: free, or allowed)."""
+        state = self.repository.load(request.batch_id)
+        if state is None:
+            return None
+        count = len(state.essays) or state.registration.expected_essay_count
+        needed = credit_requirements(phases, count)
+        if not needed:
+            return None
+        run = state.active
+        user_id = run.user_id if run else state.registration.user_id
+        org_id = run.org_id if run else state.registration.org_id
+        answer = self.credits.check(CreditRequest(user_id, org_id, needed, request.correlation_id))
+        return None if answer.allowed else answer
 
     def _tick(self, first: bool) -> None:
         now = time.time()
@@ -239,6 +282,14 @@ class BatchOrchestratorService:
 
     def _pipeline_state(self, request: HttpRequest) -> HttpReply:
         return HttpReply(200, pipeline_state_view(self._registered(request.params["batch_id"])))
+
+
+def _credit_checker(
+    contract: Contract, config: OrchestratorConfig, exchanges: ExchangeLog | None
+) -> CreditChecker:
+    if config.entitlements_url is None:
+        return UnlimitedCredits()
+    return HttpCreditChecker(contract, config.entitlements_url, exchanges=exchanges)
 
 
 def _http_resolver(

@@ -55,13 +55,16 @@ class PipelineResolved:
 
 @dataclass(frozen=True)
 class PipelineResolutionFailed:
-    """BCS refused (``reason`` is its short code) or could not be asked."""
+    """BCS refused (``reason`` is its short code) or could not be asked; or Entitlements
+    denied the credits the resolved pipeline costs (``insufficient_credits``, ...)."""
 
     batch_id: str
     correlation_id: str
     reason: str
     detail: str
     at: float
+    required_credits: int = 0
+    available_credits: int = 0
 
 
 @dataclass(frozen=True)

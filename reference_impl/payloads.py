@@ -118,8 +118,11 @@ def pipeline_denied(
     correlation_id: str,
     at: float,
     org_id: str | None = None,
+    *,
+    credits: tuple[int, int] = (0, 0),
 ) -> Outgoing:
-    """``PipelineDeniedV1``; the detail travels in envelope metadata (the model has no field)."""
+    """``PipelineDeniedV1``; the detail travels in envelope metadata (the model has no field).
+    ``credits`` is (required, available) for a credit denial."""
     data = {
         "event_name": "pipeline.denied",
         "entity_id": request["batch_id"],
@@ -130,8 +133,8 @@ def pipeline_denied(
         "org_id": org_id,
         "requested_pipeline": request["requested_pipeline"],
         "denial_reason": reason,
-        "required_credits": 0,
-        "available_credits": 0,
+        "required_credits": credits[0],
+        "available_credits": credits[1],
         "resource_breakdown": None,
         "denied_at": iso(at),
     }

@@ -129,8 +129,13 @@ def resolution_failed(
     run = _awaiting(state, event.correlation_id)
     if state is None or run is None:
         return unchanged(state, "a BCS refusal for no awaiting run: ignored")
-    unknown = event.reason == "unknown_pipeline"
-    reason = DenialReason.UNKNOWN_PIPELINE if unknown else DenialReason.RESOLUTION_FAILED
+    known = {r.value: r for r in DenialReason}
+    reason = known.get(event.reason, DenialReason.RESOLUTION_FAILED)
+    if reason in (DenialReason.INSUFFICIENT_CREDITS, DenialReason.RATE_LIMIT_EXCEEDED):
+        credits = (event.required_credits, event.available_credits)
+        return _deny_run(state, run, reason, event.detail, event.at, credits)
+    if reason not in (DenialReason.UNKNOWN_PIPELINE, DenialReason.RESOLUTION_FAILED):
+        reason = DenialReason.RESOLUTION_FAILED
     return _deny_run(state, run, reason, f"BCS: {event.detail}", event.at)
 
 
@@ -154,13 +159,20 @@ def _awaiting(state: BatchState | None, correlation_id: str) -> PipelineRun | No
 
 
 def _deny_run(
-    state: BatchState, run: PipelineRun, reason: DenialReason, detail: str, at: float
+    state: BatchState,
+    run: PipelineRun,
+    reason: DenialReason,
+    detail: str,
+    at: float,
+    credits: tuple[int, int] = (0, 0),
 ) -> Decision:
     request = {
         "batch_id": state.batch_id,
         "user_id": run.user_id,
         "requested_pipeline": run.requested_pipeline,
     }
-    denial = payloads.pipeline_denied(request, reason, detail, run.correlation_id, at, run.org_id)
+    denial = payloads.pipeline_denied(
+        request, reason, detail, run.correlation_id, at, run.org_id, credits=credits
+    )
     ready = replace(state, active=None, status=BatchStatus.READY_FOR_PIPELINE_EXECUTION)
     return Decision(ready, (denial,), note=f"denied after resolution: {reason}")

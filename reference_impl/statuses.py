@@ -71,6 +71,10 @@ class DenialReason(StrEnum):
     PIPELINE_ACTIVE = "pipeline_active"
     UNKNOWN_PIPELINE = "unknown_pipeline"
     RESOLUTION_FAILED = "resolution_failed"
+    INSUFFICIENT_CREDITS = "insufficient_credits"
+    """The real BOS's denial (Entitlements answered 402)."""
+    RATE_LIMIT_EXCEEDED = "rate_limit_exceeded"
+    """The real BOS's denial (Entitlements answered 429)."""
 
 
 class RunStatus(StrEnum):

@@ -4,7 +4,8 @@ On BatchAuthorMatchesSuggestedV1 (from NLP) it stores the suggestions and, after
 ``confirmation_delay_s``, publishes StudentAssociationsConfirmedV1 to ELS and BOS
 (huleedu-contracts.md 5.10-5.11). The real CMS waits for a teacher to confirm over HTTP, or for a
 24-hour timeout; here the confirmation comes by itself, each essay given its best suggestion. The
-delay runs on a timer, never on the consumer thread, and ``stop()`` cancels pending timers::
+delay runs on a timer, never on the consumer thread, and ``stop()`` cancels pending timers. It
+also serves the class roster the real NLP service reads over HTTP (getClassRoster)::
 
     cms = CMSSimulator(contract, bus, CMSBehaviour(confirmation_delay_s=2.0))
     cms.start()
@@ -20,7 +21,9 @@ from typing import Any
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope, new_id, utc_now
+from harness.http_app import Handler, HttpProblem, HttpReply, HttpRequest
 from simulators.base import Behaviour, Route, Simulator
+from simulators.roster import class_roster, roster_entry
 
 SIMULATED_TEACHER = "simulated-teacher"
 SYSTEM_TIMEOUT = "SYSTEM_TIMEOUT"
@@ -40,6 +43,8 @@ class CMSBehaviour(Behaviour):
     confirm_by_timeout: bool = False
     """Confirm as the real 24 h timeout does (method timeout, SYSTEM_TIMEOUT, a new correlation
     id) rather than as a teacher (method human, the suggestions' correlation id)."""
+    roster_size: int = 30
+    """How many students ``GET /v1/classes/{class_id}/roster`` lists for any class."""
 
 
 class CMSSimulator(Simulator):
@@ -49,6 +54,7 @@ class CMSSimulator(Simulator):
     consumes = ("batchAuthorMatchesSuggested",)
     behaviour_type = CMSBehaviour
     produces = ("studentAssociationsConfirmed",)
+    serves = ("getClassRoster",)
     behaviour: CMSBehaviour
 
     def __init__(self, contract: Contract, bus: Bus, behaviour: CMSBehaviour | None = None) -> None:
@@ -59,6 +65,16 @@ class CMSSimulator(Simulator):
 
     def routes(self) -> Mapping[str, Route]:
         return {"batchAuthorMatchesSuggested": self.on_author_matches_suggested}
+
+    def http_handlers(self) -> Mapping[str, Handler]:
+        return {"getClassRoster": self.on_roster_request}
+
+    def on_roster_request(self, request: HttpRequest) -> HttpReply:
+        """The students of a class (the same ones NLP's simulated matcher suggests)."""
+        if self.behaviour.service_failure:
+            raise HttpProblem(500, "SERVICE_UNAVAILABLE", "the class roster is unavailable")
+        students = class_roster(request.params["class_id"], self.behaviour.roster_size)
+        return HttpReply(200, {"students": [roster_entry(s) for s in students]})
 
     def on_author_matches_suggested(self, envelope: Envelope) -> None:
         batch_id = envelope.data["batch_id"]

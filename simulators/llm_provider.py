@@ -9,6 +9,10 @@ misspelling the spellcheck finds) wins; equal scores are broken by the texts' SH
 
     judge = LLMProviderSimulator(contract, bus, LLMProviderBehaviour(error_rate=0.1, seed=3))
     judge.start()
+
+It takes the request both ways the contract models it: on the seed's Kafka channel
+(llmComparisonRequest), and as the real provider does, over HTTP (``POST /api/v1/comparison``:
+202 with a queue id at once, the result published later on the request's ``callback_topic``).
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope, new_id, utc_now
+from harness.errors import UnknownChannelError
+from harness.http_app import Handler, HttpProblem, HttpReply, HttpRequest
 from simulators.base import Behaviour, Route, Simulator
 from simulators.spellcheck.spelling import Spellchecker, words_of
 
@@ -124,6 +131,7 @@ class LLMProviderSimulator(Simulator):
     consumes = ("llmComparisonRequest",)
     behaviour_type = LLMProviderBehaviour
     produces = ("llmComparisonResult",)
+    serves = ("requestComparison",)
     behaviour: LLMProviderBehaviour
 
     def __init__(
@@ -138,13 +146,65 @@ class LLMProviderSimulator(Simulator):
         self.spellchecker = spellchecker or Spellchecker.from_corpus()
         # Each essay meets n-1 others in a batch: judge its text once (a spellcheck costs ~1 ms).
         self._quality = functools.lru_cache(maxsize=4096)(EssayQuality.of)
+        self._queue = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm-queue")
 
     def routes(self) -> Mapping[str, Route]:
         return {"llmComparisonRequest": self.on_comparison_request}
 
+    def http_handlers(self) -> Mapping[str, Handler]:
+        return {"requestComparison": self.on_http_comparison}
+
+    def stop(self) -> None:
+        super().stop()
+        self._queue.shutdown(wait=False, cancel_futures=True)
+
     def on_comparison_request(self, envelope: Envelope) -> None:
-        request, started, requested_at = envelope.data, time.monotonic(), utc_now()
-        request_id = new_id()  # the provider's queue_id
+        self.answer_comparison(envelope.data, new_id())
+
+    def on_http_comparison(self, request: HttpRequest) -> HttpReply:
+        """Queue the comparison (202 with its queue id); the verdict follows on the bus."""
+        body = request.body
+        if not (body.get("llm_config_overrides") or {}).get("provider_override"):
+            raise HttpProblem(
+                400,
+                "VALIDATION_ERROR",
+                "llm_config_overrides.provider_override is required",
+                field="/llm_config_overrides/provider_override",
+                part="request body",
+            )
+        topic = str(body["callback_topic"])
+        try:
+            channel = self.contract.channel_for_topic(topic, getattr(self.bus, "topic_prefix", ""))
+        except UnknownChannelError:
+            channel = None
+        if channel is None or channel.id != "llmComparisonResult":
+            raise HttpProblem(
+                400,
+                "VALIDATION_ERROR",
+                f"callback_topic {topic} does not carry LLMComparisonResultV1",
+                field="/callback_topic",
+            )
+        queue_id = new_id()
+        self._queue.submit(self._answer_later, dict(body), queue_id)
+        return HttpReply(
+            202,
+            {
+                "queue_id": queue_id,
+                "status": "queued",
+                "message": f"queued; the result will be published to {topic}",
+                "estimated_wait_minutes": None,
+            },
+        )
+
+    def _answer_later(self, request: dict[str, Any], queue_id: str) -> None:
+        if self.behaviour.hang:
+            return
+        self.pause()
+        self.answer_comparison(request, queue_id)
+
+    def answer_comparison(self, request: Mapping[str, Any], request_id: str) -> None:
+        """Judge one comparison and publish its LLMComparisonResultV1."""
+        started, requested_at = time.monotonic(), utc_now()
         correlation_id = request.get("correlation_id") or request_id
         answer = self._answer(request, correlation_id)
         result = {

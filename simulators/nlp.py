@@ -15,11 +15,9 @@ sentence counts, average word length, vocabulary) in the processing summary::
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,46 +27,15 @@ from harness.contract import Contract
 from harness.envelope import Envelope, utc_now
 from simulators.base import Behaviour, Route, Simulator
 from simulators.content import ContentNotFoundError, ContentStore, InMemoryContentStore
+from simulators.roster import Student, class_roster
 from simulators.spellcheck.spelling import words_of
 
-
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
-FIRST_NAMES = _names("Alice Erik Maja Omar Sara Liam Elsa Noah Ida Hugo Olivia Leo Ebba Adam Wilma")
-LAST_NAMES = _names(
-    "Andersson Johansson Karlsson Nilsson Eriksson Larsson Smith Brown Taylor Evans"
-)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
 
 @dataclass(frozen=True)
 class NLPBehaviour(Behaviour):
     """The common knobs (a failing essay gets no match, or no analysis)."""
-
-
-@dataclass(frozen=True)
-class Student:
-    """A student of a class roster."""
-
-    student_id: str
-    name: str
-    email: str
-
-
-def class_roster(class_id: str, size: int) -> list[Student]:
-    """The first ``size`` students of a class: the same class always has the same students."""
-    return [_student(class_id, index) for index in range(size)]
-
-
-def _student(class_id: str, index: int) -> Student:
-    digest = hashlib.sha256(f"{class_id}/{index}".encode()).digest()
-    first, last = FIRST_NAMES[digest[0] % len(FIRST_NAMES)], LAST_NAMES[digest[1] % len(LAST_NAMES)]
-    student_id = uuid.uuid5(uuid.NAMESPACE_URL, f"huleedu-harness:class/{class_id}/{index}")
-    return Student(
-        str(student_id), f"{first} {last}", f"{first}.{last}{index}@school.example".lower()
-    )
 
 
 def text_metrics(text: str) -> dict[str, Any]:

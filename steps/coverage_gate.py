@@ -66,6 +66,7 @@ def measure(
         observer.messages(),
         received=received,
         violations=settle(observer.violations, within_s=2.0),
+        exchanges=observer.exchanges.exchanges(),
     )
     return coverage, why
 

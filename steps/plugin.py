@@ -38,6 +38,7 @@ pytest_plugins = (
     "steps.messages",
     "steps.behaviours",
     "steps.results",
+    "steps.http",
 )
 
 BDD = pytest.StashKey[tuple[Feature, Scenario]]()

@@ -15,6 +15,7 @@ CJAssessmentFailedV1 when too few comparisons succeeded (huleedu-behaviour.md se
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from dataclasses import dataclass
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope
+from harness.errors import HarnessError
+from harness.exchanges import ExchangeLog
+from harness.http_client import ContractClient
 from harness.service import Outgoing
 from simulators.base import Behaviour, Route, Simulator
 from simulators.cj_assessment import messages
@@ -31,6 +35,9 @@ from simulators.content import ContentNotFoundError, ContentStore, InMemoryConte
 
 MIN_SUCCESS_RATE_THRESHOLD = 0.8
 """The real CJ service's minimum share of successful comparisons."""
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,9 @@ class CJAssessmentBehaviour(Behaviour):
     ``max_comparisons``, as the real CJ allows)."""
     min_success_rate: float = MIN_SUCCESS_RATE_THRESHOLD
     """Below this share of successful comparisons the batch fails (CJAssessmentFailedV1)."""
+    llm_over_http: bool = False
+    """Ask the LLM provider as the real CJ does, ``POST /api/v1/comparison`` (202, the result
+    on the callback topic), instead of the seed's Kafka channel llmComparisonRequest."""
 
 
 class CJAssessmentSimulator(Simulator):
@@ -67,10 +77,18 @@ class CJAssessmentSimulator(Simulator):
         behaviour: CJAssessmentBehaviour | None = None,
         *,
         content: ContentStore | None = None,
+        llm_url: str | None = None,
+        exchanges: ExchangeLog | None = None,
     ) -> None:
         super().__init__(contract, bus, behaviour)
         self.content: ContentStore = content or InMemoryContentStore()
         self.callback_topic = contract.channel("llmComparisonResult").address
+        self.llm_url = llm_url
+        self._llm = (
+            ContractClient(contract, llm_url, caller=self.service_id, exchanges=exchanges)
+            if llm_url
+            else None
+        )
         self._lock = threading.Lock()
         self._job_ids = itertools.count(1)
         self._requests_seen: set[str] = set()
@@ -150,4 +168,29 @@ class CJAssessmentSimulator(Simulator):
 
     def _publish(self, outgoing: Sequence[Outgoing]) -> None:
         for message in outgoing:
-            self.emit(message.channel_id, message.data, correlation_id=message.correlation_id)
+            if message.channel_id == "llmComparisonRequest" and self.behaviour.llm_over_http:
+                self._ask_over_http(message)
+            else:
+                self.emit(message.channel_id, message.data, correlation_id=message.correlation_id)
+
+    def _ask_over_http(self, message: Outgoing) -> None:
+        """The real CJ's way: 202 and a queue id now, the verdict later on the bus."""
+        if self._llm is None:
+            raise HarnessError(
+                "CJ was told llm_over_http but has no LLM provider address.",
+                hint="build the system with the LLM provider simulated, or give llm_url",
+            )
+        try:
+            answer = self._llm.call(
+                "requestComparison", json_body=message.data, correlation_id=message.correlation_id
+            )
+        except HarnessError as exc:
+            log.warning("cj: comparison %s not queued: %s", message.correlation_id, exc)
+            return
+        if answer.status != 202:
+            log.warning(
+                "cj: comparison %s refused: %s %s",
+                message.correlation_id,
+                answer.status,
+                answer.text[:200],
+            )

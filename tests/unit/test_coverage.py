@@ -11,6 +11,7 @@ import pytest
 from harness.contract import Contract
 from harness.coverage import measure_coverage
 from harness.errors import Violation
+from harness.exchanges import HttpExchange
 from harness.observer import ObservedMessage
 
 BROKEN = Violation("huleedu.x.v1", "X", "/data", "[schema] broken on purpose")
@@ -31,8 +32,19 @@ def every_message(contract: Contract) -> list[ObservedMessage]:
     return [observed(contract, channel.id) for channel in contract]
 
 
+def every_exchange(contract: Contract, *, leave_out: str = "") -> list[HttpExchange]:
+    """One conforming exchange of every HTTP operation (but ``leave_out``)."""
+    return [
+        HttpExchange(op.method, op.path, 200, op.service_id, "x", op.id, None, 0.0)
+        for op in contract.http_operations.values()
+        if op.id != leave_out
+    ]
+
+
 def test_every_message_seen_once_passes_the_gate(contract: Contract) -> None:
-    coverage = measure_coverage(contract, every_message(contract))
+    coverage = measure_coverage(
+        contract, every_message(contract), exchanges=every_exchange(contract)
+    )
     assert coverage.unexercised() == []
     assert coverage.gate_failures() == []
     assert all(send.count == 1 for send in coverage.sends)
@@ -41,7 +53,7 @@ def test_every_message_seen_once_passes_the_gate(contract: Contract) -> None:
 
 def test_a_message_never_seen_fails_the_gate_by_name(contract: Contract) -> None:
     seen = [m for m in every_message(contract) if m.channel.id != "cjAssessmentFailed"]
-    coverage = measure_coverage(contract, seen)
+    coverage = measure_coverage(contract, seen, exchanges=every_exchange(contract))
     assert [m.name for m in coverage.unexercised()] == ["CJAssessmentFailedV1"]
     (failure,) = coverage.gate_failures()
     assert failure.startswith("CJAssessmentFailedV1 (huleedu.cj_assessment.failed.v1) was never")
@@ -52,7 +64,9 @@ def test_a_message_never_seen_fails_the_gate_by_name(contract: Contract) -> None
 def test_a_message_only_seen_broken_is_not_exercised(contract: Contract) -> None:
     seen = [m for m in every_message(contract) if m.channel.id != "phaseSkipped"]
     seen.append(observed(contract, "phaseSkipped", violations=[BROKEN]))
-    coverage = measure_coverage(contract, seen, violations=[BROKEN])
+    coverage = measure_coverage(
+        contract, seen, violations=[BROKEN], exchanges=every_exchange(contract)
+    )
     (skipped,) = [m for m in coverage.messages if m.name == "PhaseSkippedV1"]
     assert (skipped.seen, skipped.conforming, skipped.exercised) == (1, 0, False)
     assert coverage.gate_failures() == [
@@ -86,9 +100,10 @@ def test_without_counts_receives_are_reported_unmeasured(contract: Contract) -> 
     assert all(r.count is None for r in coverage.receives)
     assert "Receive operations: not measured" in coverage.report()
     channels, sends = len(contract.channels), len(coverage.sends)
+    gated = len([o for o in contract.http_operations.values() if not o.coverage_exempt])
     assert coverage.summary() == (
         f"contract coverage: {channels}/{channels} messages, {sends}/{sends} send operations, "
-        "0 contract violations"
+        f"0/{gated} HTTP operations, 0 contract violations"
     )
 
 
@@ -99,3 +114,20 @@ def test_every_channel_of_the_contract_is_a_line_of_the_report(
     report = measure_coverage(contract, []).report()
     assert contract.channel(channel_id).message.name in report
     assert len(measure_coverage(contract, []).unexercised()) == len(contract.channels)
+
+
+def test_an_http_operation_never_exercised_fails_the_gate_by_name(contract: Contract) -> None:
+    exchanges = every_exchange(contract, leave_out="storeContent")
+    coverage = measure_coverage(contract, every_message(contract), exchanges=exchanges)
+    assert coverage.gate_failures() == ["HTTP POST /v1/content (storeContent) was never exercised"]
+    assert "[ ] storeContent" in coverage.report()
+
+
+def test_an_exempt_http_operation_is_reported_but_not_gated(contract: Contract) -> None:
+    exempt = contract.http_operation("completePhase")
+    assert exempt.coverage_exempt  # openapi.yaml says why the flow never calls it
+    exchanges = every_exchange(contract, leave_out="completePhase")
+    coverage = measure_coverage(contract, every_message(contract), exchanges=exchanges)
+    assert coverage.gate_failures() == []
+    assert "[-] completePhase" in coverage.report()
+    assert "exempt: no BOS calls it" in coverage.report()

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from harness.contract import Contract
-
 from reference_impl import HttpPipelineResolver, PipelineDefinitionRequest, ResolutionFailure
 from reference_impl.resolution import PipelineDefinition
 from tests.unit.reference_impl import scripted

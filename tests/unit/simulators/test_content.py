@@ -119,7 +119,10 @@ def test_every_exchange_is_recorded_and_checked(
     httpx.post(f"{server.url}/v1/content", content=b"an essay")
     httpx.get(f"{server.url}/v1/content/not-hex")
     seen = [(e.operation_id, e.status, e.server) for e in exchanges.exchanges()]
-    assert seen == [("storeContent", 201, "content_service"), ("fetchContent", 400, "content_service")]
+    assert seen == [
+        ("storeContent", 201, "content_service"),
+        ("fetchContent", 400, "content_service"),
+    ]
     assert exchanges.violations() == []  # our own answers keep the contract
 
 

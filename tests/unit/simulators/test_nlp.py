@@ -12,7 +12,8 @@ from harness.envelope import new_id, utc_now
 from harness.memory_bus import InMemoryBus
 from harness.observer import ContractObserver
 from simulators.content import InMemoryContentStore
-from simulators.nlp import NLPBehaviour, NLPSimulator, class_roster, text_metrics
+from simulators.nlp import NLPBehaviour, NLPSimulator, text_metrics
+from simulators.roster import class_roster
 from tests.unit.simulators.conftest import Runner, ScriptedSender, message_violations
 
 TEXT = "The cat sat. The dog ran!\n\nWas it late?"
