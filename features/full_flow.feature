@@ -33,6 +33,7 @@ Feature: A batch goes from registration to exactly one pipeline completion
     And BOS publishes exactly one BatchPipelineCompletedV1 for the batch
     And the result aggregator recorded 1 pipeline completion for the batch
     And the result aggregator recorded a CJ ranking of 4 essays
+    And BOS's pipeline state shows phase "cj_assessment" as "completed_successfully"
     And BOS reports the batch ready for pipeline execution
 
   Scenario: A REGULAR batch has its students matched before its pipeline

@@ -22,7 +22,7 @@ Feature: Requests BOS must refuse, each answered with PipelineDeniedV1
       | credits   | 5     |
     And a GUEST batch of 4 essays ready for pipelines
     When the client requests the "cj_assessment" pipeline
-    Then BOS called POST /v1/entitlements/check-credits/bulk 1 times for the batch, each answered 402
+    Then BOS called POST /v1/entitlements/check-credits/bulk 1 times for the request, each answered 402
     And the request is denied with reason "insufficient_credits"
     And no phase command is sent for the request
     And BOS reports the batch ready for pipeline execution

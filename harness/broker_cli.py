@@ -53,6 +53,19 @@ def add_broker_commands(
     _add_start(actions, settings_factory)
     _add_stop(actions, settings_factory)
     _add_status(actions, settings_factory)
+    for action in actions.choices.values():
+        add_name_option(action)
+
+
+def add_name_option(parser: argparse.ArgumentParser) -> None:
+    """``--name``: which detached broker (default: the one of this working directory)."""
+    parser.add_argument(
+        "--name",
+        dest="broker_name",
+        metavar="NAME",
+        help="the detached broker's name (default: one per working directory; "
+        "env PIPELINE_HARNESS_BROKER_NAME)",
+    )
 
 
 def _add_start(

@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from harness.contract import companion_path, default_contract_path, load_contract
-from harness.errors import HarnessError
+from harness.contract import Contract, companion_path, default_contract_path, load_contract
+from harness.errors import HarnessError, UsageError
+from harness.exchanges import HttpChecker
 from harness.settings import Settings
 from harness.validation import ContractValidator
 from harness.validation_input import Record, read_records
@@ -54,6 +55,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         settings = replace(settings, contract_path=args.contract)
     if getattr(args, "bootstrap", None):
         settings = replace(settings, bootstrap_servers=args.bootstrap)
+    if getattr(args, "broker_name", None):
+        settings = replace(settings, broker_name=args.broker_name)
     return settings
 
 
@@ -88,26 +91,43 @@ def _run_lint(args: argparse.Namespace) -> int:
 def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate = commands.add_parser(
         "validate",
-        help="validate JSON messages (or payloads) against a channel of the contract",
+        help="validate JSON messages (or HTTP bodies) against the contract",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Validate each record of FILE (one JSON document, or JSON lines) against "
-        "a channel of the contract. Without --data-only each record is a whole EventEnvelope; "
-        "with it, the `data` payload alone.\nExit 0 when every record is valid, 1 when any is "
-        "not (one line per failure: FILE:LINE: /json/pointer: reason), 2 on bad usage.",
+        "a channel of the contract, or against an HTTP operation's body. With --channel each "
+        "record is a whole EventEnvelope (with --data-only, the `data` payload alone). With "
+        "--http each record is the operation's request body (with --response STATUS, the body "
+        "of that answer).\nExit 0 when every record is valid, 1 when any is not (one line per "
+        "failure: FILE:LINE: /json/pointer: reason), 2 on bad usage.",
         epilog="examples:\n"
         f"  {PROG} validate --channel huleedu.batch.pipeline.completed.v1 envelope.json\n"
         f"  {PROG} validate --channel batchPipelineCompleted --data-only payloads.jsonl\n"
         f"  my-service --dump-events | {PROG} validate --channel huleedu.els.batch.phase"
-        ".outcome.v1 -",
+        ".outcome.v1 -\n"
+        f"  {PROG} validate --http 'POST /internal/v1/pipelines/define' define-request.json\n"
+        f"  {PROG} validate --http definePipeline --response 400 refusal.json",
     )
-    validate.add_argument("--channel", required=True, help="channel address (topic) or id")
+    target = validate.add_mutually_exclusive_group(required=True)
+    target.add_argument("--channel", help="channel address (topic) or id")
+    target.add_argument(
+        "--http",
+        metavar="OPERATION",
+        help="an HTTP operation: 'METHOD /path/{param}' or its operationId",
+    )
     validate.add_argument("--data-only", action="store_true", help="records are `data` payloads")
+    validate.add_argument(
+        "--response", type=int, metavar="STATUS", help="with --http: records are answers of STATUS"
+    )
     validate.add_argument("file", help="JSON or JSON-lines file ('-' for standard input)")
     validate.set_defaults(func=_run_validate)
 
 
 def _run_validate(args: argparse.Namespace) -> int:
     contract = load_contract(settings_from_args(args).contract_path)
+    if args.http:
+        return _validate_http(contract, args)
+    if args.response is not None:
+        raise UsageError("--response goes with --http (the status of an HTTP answer)")
     channel = contract.channel(args.channel)
     validator = ContractValidator(contract)
     records: list[Record] = read_records(args.file)
@@ -122,6 +142,35 @@ def _run_validate(args: argparse.Namespace) -> int:
     print(
         f"{len(records)} {what}(s) checked against {channel.address} "
         f"({channel.message.name}): {failures} invalid",
+        file=sys.stderr,
+    )
+    return 1 if failures else 0
+
+
+def _validate_http(contract: Contract, args: argparse.Namespace) -> int:
+    method, _, path = str(args.http).partition(" ")
+    operation = contract.http(method, path) if path else contract.http_operation(args.http)
+    checker = HttpChecker(contract)
+    records = read_records(args.file)
+    what = f"status-{args.response} answer" if args.response is not None else "request body"
+    failures = 0
+    for record in records:
+        if args.response is None:
+            violations = checker.request(operation, params={}, headers={}, body=record.document)
+            violations = [v for v in violations if v.message == "request body"]
+        else:
+            violations = checker.response(
+                operation,
+                status=args.response,
+                content_type="application/json",
+                body=record.document,
+            )
+        failures += bool(violations)
+        for violation in violations:
+            print(f"{record.source}:{record.line}: {violation.pointer or '/'}: {violation.reason}")
+    print(
+        f"{len(records)} {what}(s) checked against {operation.label} ({operation.id}): "
+        f"{failures} invalid",
         file=sys.stderr,
     )
     return 1 if failures else 0

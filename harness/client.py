@@ -69,14 +69,12 @@ class PipelineClient:
         class_id: str | None = None,
         course_code: str = "ENG5",
         user_id: str = "teacher-1",
-        essay_instructions: str = "Write an essay about a place that matters to you.",
         **extra: Any,
     ) -> RegisteredBatch:
         """POST /v1/batches/register; a GUEST batch unless ``class_id`` is given (REGULAR)."""
         body: dict[str, Any] = {
             "expected_essay_count": essay_count,
             "course_code": course_code,
-            "essay_instructions": essay_instructions,
             "user_id": user_id,
             **extra,
         }

@@ -6,7 +6,8 @@ Each message of the contract says (``x-correlation``) which correlation id it ca
 - ``pipeline``: the correlation id of a pipeline request seen for the same batch (every phase
   command, result, outcome, denial and the completion);
 - ``comparison``: a NEW id per LLM comparison request: unique, and belonging to no pipeline;
-- ``comparison-result``: the id of the comparison request it answers;
+- ``comparison-result``: the id of the comparison request it answers (a Kafka request, or an
+  HTTP one: the real CJ asks the LLM provider over HTTP, ``requested_elsewhere`` holds those);
 - ``registration`` / ``own``: ids outside the pipeline's chain (not checked here).
 
 Checked after the fact over everything recorded, because the tap reads many topics at once and
@@ -26,14 +27,18 @@ if TYPE_CHECKING:
 
 
 def correlation_breaches(
-    messages: Sequence[ObservedMessage], *, batch_id: str | None = None
+    messages: Sequence[ObservedMessage],
+    *,
+    batch_id: str | None = None,
+    requested_elsewhere: Iterable[str] = (),
 ) -> list[Violation]:
-    """Every message whose correlation id breaks its chain (optionally for one batch)."""
+    """Every message whose correlation id breaks its chain (optionally for one batch);
+    ``requested_elsewhere``: correlation ids of comparison requests made over HTTP."""
     chains = _pipeline_chains(messages)
     every_chain = {c for ids in chains.values() for c in ids}
     breaches = [
         *_pipeline_breaches(messages, chains, every_chain),
-        *_comparison_breaches(messages, every_chain),
+        *_comparison_breaches(messages, every_chain, set(requested_elsewhere)),
     ]
     return [
         _violation(message, reason)
@@ -64,7 +69,9 @@ def _pipeline_breaches(
             yield message, f"not the correlation id of a pipeline request for {message.batch_id}"
 
 
-def _comparison_breaches(messages: Sequence[ObservedMessage], every: set[str]) -> list[Breach]:
+def _comparison_breaches(
+    messages: Sequence[ObservedMessage], every: set[str], over_http: set[str]
+) -> list[Breach]:
     requests = [m for m in messages if m.channel.message.correlation_kind == "comparison"]
     results = [m for m in messages if m.channel.message.correlation_kind == "comparison-result"]
     # Requests are told apart by event id: a redelivery (the same envelope again, as
@@ -79,7 +86,7 @@ def _comparison_breaches(messages: Sequence[ObservedMessage], every: set[str]) -
         elif len(events_per_id[message.correlation_id]) > 1:
             breaches.append((message, "shares its correlation id with another request"))
     for message in results:
-        if message.correlation_id not in events_per_id:
+        if message.correlation_id not in events_per_id and message.correlation_id not in over_http:
             breaches.append((message, "answers no comparison request"))
     return breaches
 

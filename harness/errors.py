@@ -19,6 +19,7 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     │   ├── KafkaJarsUnavailableError     no Maven and no cached jars, or the fetch failed
     │   └── BrokerStartError              the JVM died or never became ready (log tail attached)
     ├── BusError                      publishing or consuming (client-library errors, translated)
+    ├── UsageError                    a command's options do not fit together
     ├── InputError                    a file of records to validate cannot be read
     ├── ClientError                   an HTTP call to a service (BOS, BCS, content) failed
     └── WaitTimeout                   an expected message did not arrive before the deadline
@@ -179,6 +180,10 @@ class BusError(HarnessError):
     def __init__(self, message: str, *, channel: str | None = None, hint: str | None = None):
         self.channel = channel
         super().__init__(message, hint=hint)
+
+
+class UsageError(HarnessError):
+    """A command's options do not fit together (unknown service, bad behaviour file...)."""
 
 
 class InputError(HarnessError):

@@ -250,6 +250,26 @@ class KafkaBus:
             counts[by_topic[tp.topic]] += max(tp.offset - start, 0)
         return counts
 
+    def group_members(self, group: str, *, timeout_s: float = 5.0) -> int:
+        """How many members consumer group ``group`` has now (0 when it is empty or unknown):
+        ``up`` watches a left-out service's group to say when the real one joined."""
+        admin = AdminClient(self._common_config())
+        try:
+            futures = admin.describe_consumer_groups([group], request_timeout=timeout_s)
+            return len(futures[group].result(timeout=timeout_s).members)
+        except KafkaException:
+            return 0
+
+    def topic_names(self, *, timeout_s: float = 5.0) -> set[str]:
+        """Every topic of the cluster but Kafka's internal ones (the tap's look for topics the
+        contract does not model)."""
+        admin = AdminClient(self._common_config())
+        try:
+            metadata = admin.list_topics(timeout=timeout_s)
+        except KafkaException as exc:
+            raise BusError(f"cannot list the cluster's topics: {exc}") from None
+        return {name for name in metadata.topics if not name.startswith("__")}
+
     @staticmethod
     def _earliest_offsets(
         admin: AdminClient, partitions: Sequence[TopicPartition], timeout_s: float

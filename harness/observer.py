@@ -42,6 +42,8 @@ from harness.validation import ContractValidator
 from harness.waiting import wait_for
 
 Where = Mapping[str, Any] | Callable[["ObservedMessage"], bool]
+COMPARISON_OVER_HTTP = "requestComparison"
+"""The HTTP operation whose correlation ids LLMComparisonResultV1 may answer too."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,12 @@ class ContractObserver:
         self._by_correlation: dict[str, list[ObservedMessage]] = {}
         self._lock = threading.Lock()
         self._subscription: Subscription | None = None
+        self._listeners: list[Callable[[ObservedMessage], None]] = []
+
+    def listen(self, listener: Callable[[ObservedMessage], None]) -> None:
+        """Call ``listener`` with every message from now on, once it is recorded."""
+        with self._lock:
+            self._listeners.append(listener)
 
     def start(self) -> None:
         """Begin tapping every channel (from the beginning of each topic)."""
@@ -176,12 +184,28 @@ class ContractObserver:
             and m.matches(where)
         ]
 
+    def from_its_sender(self, message: ObservedMessage) -> bool:
+        """Whether a service the contract lets send on the channel sent it (by any name the
+        contract knows for it): a completion from anyone else completes nothing."""
+        senders = self.contract.senders(message.channel)
+        names = {s.source_service for s in senders} | {
+            alias for s in senders for alias in s.seen_source_services
+        }
+        return message.source_service in names
+
     def violations(self, *, batch_id: str | None = None) -> list[Violation]:
         """Every breach seen: per message, of the correlation chains across messages, and of
         the HTTP exchanges."""
         seen = self.messages(batch_id=batch_id)
         per_message = [v for m in seen for v in m.violations]
-        chains = correlation_breaches(self.messages(), batch_id=batch_id)
+        over_http = [
+            e.correlation_id
+            for e in self.exchanges.exchanges()
+            if e.operation_id == COMPARISON_OVER_HTTP and e.correlation_id
+        ]
+        chains = correlation_breaches(
+            self.messages(), batch_id=batch_id, requested_elsewhere=over_http
+        )
         return per_message + chains + self.exchanges.violations(batch_id=batch_id)
 
     # -- waiting ---------------------------------------------------------------------------
@@ -265,6 +289,9 @@ class ContractObserver:
                 self._by_batch.setdefault(observed.batch_id, []).append(observed)
             if observed.correlation_id is not None:
                 self._by_correlation.setdefault(observed.correlation_id, []).append(observed)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(observed)
 
     def _check(self, delivery: Delivery, document: JsonObject) -> list[Violation]:
         channel = delivery.channel

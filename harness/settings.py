@@ -44,6 +44,20 @@ class Settings:
     topic_prefix: str = ""
     """Prepended to every channel address to make a topic; tests use a unique one per run."""
 
+    broker_name: str | None = None
+    """Names the detached broker's record (``--name``); None: one record per working
+    directory, so that two projects or users never join each other's broker by accident."""
+
+    work_dir: Path = field(default_factory=Path.cwd)
+    """The working directory the default detached-broker record is scoped to."""
+
+    @property
+    def detached_scope(self) -> str:
+        """Which detached broker this run means, and why: ``name 'x'`` or ``directory /p``."""
+        if self.broker_name:
+            return f"name {self.broker_name!r}"
+        return f"directory {self.work_dir}"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Build settings from environment variables (``KAFKA_BOOTSTRAP_SERVERS``, ...)."""
@@ -58,4 +72,5 @@ class Settings:
             use_docker=env.get("PIPELINE_HARNESS_DOCKER", "1") not in ("0", "false", "no"),
             java_home=Path(java_home) if java_home else None,
             topic_prefix=env.get("PIPELINE_HARNESS_TOPIC_PREFIX", ""),
+            broker_name=env.get("PIPELINE_HARNESS_BROKER_NAME") or None,
         )

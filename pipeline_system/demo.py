@@ -23,10 +23,11 @@ from rich.table import Table
 
 from harness.cli import PROG
 from harness.client import PipelineClient
+from harness.errors import UsageError
 from harness.observer import ContractObserver, ObservedMessage
 from harness.report import write_report
 from harness.waiting import wait_for
-from pipeline_system.cli import UsageError, _run_settings, note, running_bus
+from pipeline_system.runtime import note, run_settings, running_bus
 from pipeline_system.system import SimulatedSystem, build_system
 
 PHASE_COMMANDS = {
@@ -86,7 +87,7 @@ class PipelineRun:
 def run_demo(args: argparse.Namespace) -> int:
     if args.essays < 1:
         raise UsageError("--essays must be at least 1")
-    settings = _run_settings(args)
+    settings = run_settings(args)
     if args.topic_prefix is None:  # a run of its own, even on a shared or detached broker
         settings = replace(settings, topic_prefix=f"demo-{uuid.uuid4().hex[:8]}.")
     console = Console(soft_wrap=True)  # long lines stay whole in logs and CI output

@@ -18,8 +18,9 @@ from harness.client import PipelineClient
 from harness.contract import Contract
 from harness.kafka_bus import KafkaBus
 from harness.observer import ContractObserver
+from pipeline_system.environment import SystemAddresses, real_service_environment
 from pipeline_system.system import SERVICES, SimulatedSystem, build_system
-from reference_impl import OrchestratorConfig
+from reference_impl import ConductorConfig, OrchestratorConfig
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,6 +33,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"leave a service out of the simulated system (one of: {', '.join(SERVICES)})",
     )
     group.addoption("--bos-url", help="the HTTP address of a real BOS (with --without bos)")
+    group.addoption(
+        "--phase-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="the reference BOS's phase timeout (default 300; real services are slower)",
+    )
+    group.addoption(
+        "--content-port",
+        type=int,
+        default=0,
+        help="serve the Content Service on this port (a real service started beforehand "
+        "needs a fixed address; default: a free one, printed)",
+    )
+    group.addoption(
+        "--bcs-port",
+        type=int,
+        default=0,
+        help="serve BCS on this port (a real BOS started beforehand needs it; default: free)",
+    )
 
 
 def _left_out(config: pytest.Config) -> set[str]:
@@ -41,9 +62,11 @@ def _left_out(config: pytest.Config) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def orchestrator_config() -> OrchestratorConfig:
-    """The reference BOS's settings in ``simulated_system``; override it to change them."""
-    return OrchestratorConfig()
+def orchestrator_config(request: pytest.FixtureRequest) -> OrchestratorConfig:
+    """The reference BOS's settings in ``simulated_system`` (``--phase-timeout``); override
+    it to change them."""
+    timeout = request.config.getoption("--phase-timeout")
+    return OrchestratorConfig() if timeout is None else OrchestratorConfig(phase_timeout_s=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -57,15 +80,20 @@ def simulated_system(
     """BOS, BCS and every simulator (less ``--without``), started on the session's broker.
     Texts are read and written over HTTP, as in the real system, and every HTTP exchange goes
     to the wire check (``pipeline_observer.exchanges``)."""
+    left_out = _left_out(request.config)
     system = build_system(
         pipeline_contract,
         kafka_bus,
-        without=_left_out(request.config),
+        without=left_out,
         orchestrator=orchestrator_config,
+        conductor=ConductorConfig(http_port=request.config.getoption("--bcs-port")),
         exchanges=pipeline_observer.exchanges,
         content_over_http=True,
+        content_port=request.config.getoption("--content-port"),
     )
     system.start()
+    if left_out:
+        _print_environment(request.config, system, kafka_bus, sorted(left_out))
     yield system
     system.stop()
 
@@ -76,3 +104,26 @@ def pipeline_client(
 ) -> PipelineClient:
     """Registers batches (HTTP to BOS) and requests pipelines (Kafka), as the real client does."""
     return simulated_system.client(request.config.getoption("--bos-url"))
+
+
+def _print_environment(
+    config: pytest.Config, system: SimulatedSystem, bus: KafkaBus, left_out: list[str]
+) -> None:
+    """The addresses, and the environment each left-out real service reads to join (on the
+    terminal, past pytest's output capture)."""
+    addresses = SystemAddresses.of(
+        system, bootstrap=bus.bootstrap_servers, topic_prefix=bus.topic_prefix
+    )
+    lines = [f"{key}={value}" for key, value in addresses.values.items() if value]
+    for service_id in left_out:
+        lines += [
+            f"# {service_id} is left out: your real one needs",
+            real_service_environment(service_id, addresses),
+        ]
+    text = "\n".join(f"[pipeline-harness] {line}" for line in ["", *lines])
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if capture is None:
+        print(text, flush=True)
+        return
+    with capture.global_and_fixture_disabled():
+        print(text, flush=True)

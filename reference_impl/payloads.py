@@ -156,8 +156,18 @@ def pipeline_completed(state: BatchState, run: PipelineRun, at: float) -> Outgoi
         "correlation_id": run.correlation_id,
         "metadata": system_metadata(state.batch_id, "batch.pipeline.completed", at),
     }
-    metadata = {"batch_id": state.batch_id, "completed_phases": completed}
-    return Outgoing(COMPLETED, data, run.correlation_id, {**metadata, "final_status": final_status})
+    timed_out = [
+        name
+        for name, progress in run.phases.items()
+        if (progress.error_info or {}).get("reason") == "phase_timeout"
+    ]
+    metadata = {
+        "batch_id": state.batch_id,
+        "completed_phases": completed,
+        "final_status": final_status,
+        "timed_out_phases": timed_out,
+    }
+    return Outgoing(COMPLETED, data, run.correlation_id, metadata)
 
 
 def _duration(run: PipelineRun, at: float) -> float:

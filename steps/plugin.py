@@ -12,7 +12,9 @@ Another repository's features get all of it from the installed package (entry po
 - a report per scenario: ``<reports>/scenarios/<feature>-<scenario>.html``;
 - contract coverage: ``<reports>/coverage.txt``; on a whole run (no ``-k``/``-m``/node ids, every
   test ran) the session fails unless every message of the contract was exercised and none broke
-  it. ``--contract-coverage-gate=on|off`` forces it; ``--pipeline-reports DIR`` moves reports.
+  it, when the gate is on: opt in with the ini option ``contract_coverage_gate = auto`` (this
+  project does) or ``--contract-coverage-gate=auto|on|off``; ``--pipeline-reports DIR`` moves
+  reports.
 """
 
 from __future__ import annotations
@@ -59,10 +61,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--contract-coverage-gate",
         choices=("auto", "on", "off"),
-        default="auto",
-        help="fail the session when a contract message was never exercised: "
-        "auto (default) on a whole run only, on, off",
+        default=None,
+        help="fail the session when a contract message or HTTP operation was never exercised: "
+        "auto (on a whole run only), on, off; default: the contract_coverage_gate ini option "
+        "(off unless a project sets it; this project sets auto)",
     )
+    parser.addini(
+        "contract_coverage_gate",
+        "auto|on|off: the contract coverage gate (default off: opt in)",
+        default="off",
+    )
+
+
+def gate_mode(config: pytest.Config) -> str:
+    """The gate's mode: the command line's, else the ini option's (off unless set)."""
+    mode = config.getoption("--contract-coverage-gate") or config.getini("contract_coverage_gate")
+    if mode not in ("auto", "on", "off"):
+        raise pytest.UsageError(f"contract_coverage_gate must be auto, on or off, not {mode!r}")
+    return str(mode)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -249,7 +265,7 @@ class SuiteTracker:
         coverage = self.run.coverage
         if coverage is None:
             return
-        mode = str(self.config.getoption("--contract-coverage-gate"))
+        mode = gate_mode(self.config)
         partial = self.run.partial_because()
         applied = mode == "on" or (mode == "auto" and not partial)
         self.failures = coverage.gate_failures() if applied else []
@@ -275,6 +291,11 @@ class SuiteTracker:
             scenarios = reports_dir(self.config) / "scenarios"
             write(f"{self.scenario_reports} scenario reports in {scenarios}/")
         if self.failures:
-            write(f"CONTRACT COVERAGE GATE FAILED ({len(self.failures)}):", red=True, bold=True)
+            write(
+                f"CONTRACT COVERAGE GATE FAILED ({len(self.failures)}); turn it off with "
+                "--contract-coverage-gate=off or the ini option contract_coverage_gate = off:",
+                red=True,
+                bold=True,
+            )
             for failure in self.failures[:40]:
                 write(f"  {failure}", red=True)

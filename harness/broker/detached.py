@@ -10,6 +10,7 @@ dir (a reused pid is never touched).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -25,8 +26,6 @@ from harness.broker.process import is_our_broker, stop_recorded
 from harness.errors import BrokerError
 from harness.kafka_bus import require_answer
 from harness.settings import Settings
-
-STATE_FILE = "detached-broker.json"
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,16 @@ class DetachedBroker:
 
 
 def state_path(settings: Settings) -> Path:
-    """Where the detached broker's record lives."""
-    return settings.cache_dir / STATE_FILE
+    """Where the detached broker's record lives: one per ``--name``, else one per working
+    directory (a digest of its path), under the cache directory."""
+    if settings.broker_name:
+        key = "name-" + "".join(
+            c if c.isalnum() or c in "-_" else "_" for c in settings.broker_name
+        )
+    else:
+        digest = hashlib.sha256(str(settings.work_dir.resolve()).encode()).hexdigest()[:16]
+        key = f"dir-{digest}"
+    return settings.cache_dir / "detached" / f"{key}.json"
 
 
 def read_detached(settings: Settings) -> DetachedBroker | None:

@@ -30,11 +30,12 @@ NEVER_SEEN = (
 def test_a_whole_run_missing_contract_messages_fails_the_session(
     run_features: RunFeatures,
 ) -> None:
-    run = run_features({"refusals.feature": FEATURE})
+    run = run_features({"refusals.feature": FEATURE}, "--contract-coverage-gate=auto")
 
     assert run.exit_code == 1, run.output
     assert {case.find("failure") for case in run.testcases().values()} == {None}, run.output
     assert "CONTRACT COVERAGE GATE FAILED" in run.output
+    assert "--contract-coverage-gate=off or the ini option contract_coverage_gate" in run.output
     assert NEVER_SEEN in run.output
     coverage = (run.reports() / "coverage.txt").read_text(encoding="utf-8")
     assert "gate: applied (--contract-coverage-gate=auto)" in coverage
@@ -44,8 +45,19 @@ def test_a_whole_run_missing_contract_messages_fails_the_session(
 
 
 def test_a_run_narrowed_with_k_is_reported_but_not_gated(run_features: RunFeatures) -> None:
-    run = run_features({"refusals.feature": FEATURE}, "-k", "never_registered")
+    run = run_features(
+        {"refusals.feature": FEATURE}, "--contract-coverage-gate=auto", "-k", "never_registered"
+    )
 
     assert run.exit_code == 0, run.output
     assert "gate: not applied, a partial run (1 tests were deselected" in run.output
+    assert "CONTRACT COVERAGE GATE FAILED" not in run.output
+
+
+def test_in_another_project_the_gate_is_opt_in(run_features: RunFeatures) -> None:
+    """A team's own feature over the plugin's steps runs green without the option."""
+    run = run_features({"refusals.feature": FEATURE})
+
+    assert run.exit_code == 0, run.output
+    assert "gate: not applied (--contract-coverage-gate=off)" in run.output
     assert "CONTRACT COVERAGE GATE FAILED" not in run.output

@@ -9,18 +9,13 @@ Each gets a topic prefix of its own, so that its consumer groups meet no other t
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
 import subprocess
-import sys
-import threading
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from harness.contract import Contract
@@ -28,44 +23,9 @@ from harness.envelope import Envelope, new_id
 from harness.kafka_bus import KafkaBus
 from harness.observer import ContractObserver
 from harness.waiting import wait_for
+from tests.kafka.processes import COMMAND, Process
 
 pytestmark = pytest.mark.kafka
-
-COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
-
-
-class Process:
-    """A command running in the background, its output collected line by line."""
-
-    def __init__(self, *args: str) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.popen = subprocess.Popen(
-            [*COMMAND, *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.popen.stdout is not None
-        for line in self.popen.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def line_starting(self, prefix: str, within_s: float = 60) -> str:
-        return wait_for(
-            lambda: next((x for x in self.lines if x.startswith(prefix)), None),
-            within_s=within_s,
-            awaited=f"a line starting {prefix!r}",
-            seen=lambda: self.lines[-15:],
-        )
-
-    def interrupt(self) -> int:
-        self.popen.send_signal(signal.SIGINT)
-        return self.popen.wait(timeout=60)
 
 
 @pytest.fixture
@@ -87,21 +47,10 @@ def wire(
 
 
 def _register(bos_url: str, essays: int) -> str:
-    body = {
-        "expected_essay_count": essays,
-        "course_code": "ENG5",
-        "essay_instructions": "Write.",
-        "user_id": "teacher-1",
-    }
-    request = urllib.request.Request(
-        f"{bos_url}/v1/batches/register",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 202
-        return str(json.loads(response.read())["batch_id"])
+    body = {"expected_essay_count": essays, "course_code": "ENG5", "user_id": "teacher-1"}
+    response = httpx.post(f"{bos_url}/v1/batches/register", json=body, timeout=10)
+    assert response.status_code == 202, response.text
+    return str(response.json()["batch_id"])
 
 
 def _request_with_kcat(bootstrap: str, topic: str, batch_id: str) -> str:
@@ -136,7 +85,7 @@ def test_up_runs_the_system_and_a_kcat_request_completes(
 ) -> None:
     up = Process("up", "--bootstrap", kafka_bootstrap, "--topic-prefix", prefix)
     try:
-        bos_url = up.line_starting("bos ").split()[1]
+        bos_url = up.line_starting("BOS_URL ").split()[1]
         up.line_starting("running")
         batch_id = _register(bos_url, essays=3)
         wire.expect("batchContentProvisioningCompleted", batch_id=batch_id, within_s=30)
@@ -158,8 +107,8 @@ def test_up_runs_the_system_and_a_kcat_request_completes(
 
 
 def _status(bos_url: str, batch_id: str) -> str:
-    with urllib.request.urlopen(f"{bos_url}/v1/batches/{batch_id}", timeout=10) as response:
-        return str(json.loads(response.read())["status"])
+    response = httpx.get(f"{bos_url}/v1/batches/{batch_id}", timeout=10)
+    return str(response.json()["status"])
 
 
 def test_simulate_runs_one_simulator_in_its_own_process(

@@ -13,6 +13,7 @@ from harness.cli import main
 from harness.contract import Contract
 
 COMPLETED = "huleedu.batch.pipeline.completed.v1"
+COMPLETED_CID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 
 def _example(contract: Contract) -> dict:
@@ -110,3 +111,35 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["validate", "--help"])
     assert "examples:" in capsys.readouterr().out
+
+
+def test_validate_checks_an_http_request_body_by_method_and_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = {"batch_id": "b", "requested_pipeline": "nlp", "correlation_id": COMPLETED_CID}
+    bad = {"batch_id": "b", "requested_pipeline": "nlp", "correlation_id": "nope"}
+    records = tmp_path / "define.jsonl"
+    records.write_text("\n".join(json.dumps(r) for r in (good, bad)) + "\n")
+    assert main(["validate", "--http", "POST /internal/v1/pipelines/define", str(records)]) == 1
+    out, err = capsys.readouterr()
+    assert out.strip() == f"{records}:2: /correlation_id: 'nope' is not a 'uuid'"
+    assert "2 request body(s) checked against POST /internal/v1/pipelines/define" in err
+
+
+def test_validate_checks_an_http_answer_by_operation_id_and_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = tmp_path / "refusal.json"
+    answer.write_text(json.dumps({"error": "Pipeline resolution failed", "detail": "x"}))
+    assert main(["validate", "--http", "definePipeline", "--response", "400", str(answer)]) == 0
+    assert main(["validate", "--http", "definePipeline", "--response", "418", str(answer)]) == 1
+    assert "status 418 is not documented" in capsys.readouterr().out
+
+
+def test_validate_of_an_unknown_http_operation_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = tmp_path / "x.json"
+    record.write_text("{}")
+    assert main(["validate", "--http", "GET /nowhere", str(record)]) == 2
+    assert "no HTTP operation 'GET /nowhere'" in capsys.readouterr().err

@@ -1,0 +1,102 @@
+"""What every long-running command shares: a broker and a bus, signals, notes, run options.
+
+``up``, ``run``, ``simulate`` and ``demo`` each get their Kafka the same way (``--bootstrap``,
+the detached broker of this directory or ``--name``, or one started for the run) and stop the
+same way (Ctrl-C or SIGTERM)::
+
+    with running_bus(run_settings(args), note) as bus:
+        ...
+        wait_for_interrupt()
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from types import FrameType
+
+from harness.broker import kafka_broker, read_detached
+from harness.broker_cli import add_name_option
+from harness.cli import PROG, settings_from_args
+from harness.contract import load_contract
+from harness.kafka_bus import KafkaBus
+from harness.settings import Settings
+
+
+def reuse_detached(settings: Settings, note: Callable[[str], None]) -> Settings:
+    """Use the broker started with ``broker start --detach`` for this directory (or
+    ``--name``) when none is named; say which broker is joined, and why."""
+    if settings.bootstrap_servers:
+        note(
+            f"joining the Kafka cluster at {settings.bootstrap_servers} (--bootstrap or "
+            "KAFKA_BOOTSTRAP_SERVERS)"
+        )
+        return settings
+    record = read_detached(settings)
+    if record is not None and record.is_running():
+        note(
+            f"joining the detached broker at {record.bootstrap_servers} (recorded for "
+            f"{settings.detached_scope})"
+        )
+        return replace(settings, bootstrap_servers=record.bootstrap_servers)
+    note(f"no detached broker for {settings.detached_scope}: starting one for this run")
+    return settings
+
+
+@contextmanager
+def running_bus(settings: Settings, note: Callable[[str], None]) -> Iterator[KafkaBus]:
+    """A broker (given, detached, or started now) and a started KafkaBus on it."""
+    settings = reuse_detached(settings, note)
+    contract = load_contract(settings.contract_path)
+    with kafka_broker(settings, progress=note) as broker:
+        bus = KafkaBus(
+            contract, bootstrap_servers=broker.bootstrap_servers, topic_prefix=settings.topic_prefix
+        )
+        bus.start()
+        try:
+            yield bus
+        finally:
+            bus.stop()
+
+
+def wait_for_interrupt() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def note(line: str) -> None:
+    print(f"[{PROG}] {line}", file=sys.stderr, flush=True)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bootstrap", metavar="HOST:PORT", help="use this Kafka cluster")
+    add_name_option(parser)
+    parser.add_argument(
+        "--topic-prefix",
+        default=None,
+        help="prefix every topic (default: none, the real topic names)",
+    )
+
+
+def run_settings(args: argparse.Namespace) -> Settings:
+    settings = settings_from_args(args)
+    if args.topic_prefix is not None:
+        settings = replace(settings, topic_prefix=args.topic_prefix)
+    return settings

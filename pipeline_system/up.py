@@ -1,0 +1,222 @@
+"""``pipeline-harness up``: the simulated system hosting real services, with a live wire check.
+
+Every HTTP endpoint a real service calls is served on a printed address; ``--without SERVICE``
+prints the environment that service reads, then says when its consumer group joins; every
+message on every channel (and every HTTP exchange served) is checked live, and Ctrl-C or SIGTERM
+ends with a summary (``--report``, ``--fail-on-violation`` for CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness.cli import PROG
+from harness.kafka_bus import KafkaBus
+from harness.live import LiveWireCheck, WireSummary
+from harness.observer import ContractObserver
+from harness.report import write_report
+from pipeline_system.environment import ENV_KEYS, SystemAddresses, real_service_environment
+from pipeline_system.runtime import (
+    add_run_options,
+    note,
+    run_settings,
+    running_bus,
+    wait_for_interrupt,
+)
+from pipeline_system.system import SERVICES, SimulatedSystem, build_system
+from reference_impl import ConductorConfig, OrchestratorConfig
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+_EXAMPLES = f"""examples:
+  {PROG} up
+  {PROG} up --without spellchecker --env-file harness.env    # your real spellchecker joins
+  {PROG} up --phase-timeout 600 --report reports/up --fail-on-violation
+
+then, from another terminal (BOS's address is printed, or in harness.env):
+  . ./harness.env
+  {PROG} run --env-file harness.env --essays 6                 # drive a batch, get a verdict
+or by hand:
+  curl -s -X POST "$BOS_URL/v1/batches/register" -H 'Content-Type: application/json' \\
+       -d '{{"expected_essay_count": 3, "course_code": "ENG5", "user_id": "t1"}}'
+  printf '%s\\t%s\\n' "$BATCH" "$ENVELOPE_JSON" | kcat -b "$KAFKA_BOOTSTRAP_SERVERS" -P \\
+       -t huleedu.commands.batch.pipeline.v1 -K '\\t'
+
+--env-file keys: {", ".join(ENV_KEYS)}"""
+
+
+def add_up_command(commands: Subparsers) -> None:
+    up = commands.add_parser(
+        "up",
+        help="run the simulated system (a host for your real services) with a live wire check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Start a Kafka broker (or use --bootstrap / the detached one of this "
+        "directory), the reference BOS and BCS and every simulator, serve every HTTP endpoint a "
+        "real service calls, print the addresses, and check every message on every channel "
+        "live until Ctrl-C or SIGTERM, then print a summary. --without SERVICE leaves a service "
+        "out so that your real one takes its place: the environment it needs is printed.",
+        epilog=_EXAMPLES,
+    )
+    add_run_options(up)
+    up.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        choices=SERVICES,
+        help=f"leave this service out (repeatable; one of {', '.join(SERVICES)})",
+    )
+    up.add_argument("--bos-port", type=int, default=0, help="BOS's HTTP port (default: free)")
+    up.add_argument("--bcs-port", type=int, default=0, help="BCS's HTTP port (default: free)")
+    up.add_argument("--content-port", type=int, default=0, help="the Content Service's port")
+    up.add_argument("--bcs-url", help="a real BCS to call (with --without bcs)")
+    up.add_argument("--database", type=Path, help="BOS's SQLite file (default: in memory)")
+    up.add_argument(
+        "--phase-timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="a phase without an outcome for this long fails its pipeline (default 300)",
+    )
+    up.add_argument("--env-file", type=Path, help="write every address here as KEY=VALUE lines")
+    up.add_argument(
+        "--report", type=Path, metavar="PATH", help="write PATH.json and PATH.html at the end"
+    )
+    up.add_argument(
+        "--fail-on-violation",
+        action="store_true",
+        help="exit 1 when anything broke the contract (a violation or a dead letter)",
+    )
+    up.set_defaults(func=run_up)
+
+
+def run_up(args: argparse.Namespace) -> int:
+    with running_bus(run_settings(args), note) as bus:
+        observer = ContractObserver(bus.contract, bus)
+        observer.start()
+        live = LiveWireCheck(bus.contract, bus, observer, say=_say)
+        live.start()
+        try:
+            system = _system(args, bus, observer)
+            with system:
+                addresses = SystemAddresses.of(
+                    system, bootstrap=bus.bootstrap_servers, topic_prefix=bus.topic_prefix
+                )
+                _announce(args, system, addresses)
+                watcher = GroupWatcher(
+                    bus, [s for s in args.without if bus.contract.consumed_by(s)]
+                )
+                watcher.start()
+                wait_for_interrupt()
+                watcher.stop()
+        finally:
+            summary = live.summary()
+            live.stop()
+            observer.stop()
+    return _finish(args, summary, observer)
+
+
+def _system(args: argparse.Namespace, bus: KafkaBus, observer: ContractObserver) -> SimulatedSystem:
+    return build_system(
+        bus.contract,
+        bus,
+        without=args.without,
+        orchestrator=OrchestratorConfig(
+            http_port=args.bos_port, database_path=args.database, phase_timeout_s=args.phase_timeout
+        ),
+        conductor=ConductorConfig(http_port=args.bcs_port),
+        bcs_url=args.bcs_url,
+        content_port=args.content_port,
+        exchanges=observer.exchanges,
+        content_over_http=True,
+    )
+
+
+def _announce(
+    args: argparse.Namespace, system: SimulatedSystem, addresses: SystemAddresses
+) -> None:
+    for key in ENV_KEYS:
+        value = addresses.values.get(key)
+        if value:
+            print(f"{key:<24} {value}")
+    simulated = ", ".join(system.simulators) or "none"
+    print(f"simulated: {simulated}; phase timeout {args.phase_timeout:g} s")
+    if args.env_file:
+        addresses.write_env_file(args.env_file)
+        print(f"addresses written to {args.env_file}")
+    for service_id in args.without:
+        print(f"\n# {service_id} is left out: start the real one with this environment")
+        print(real_service_environment(service_id, addresses))
+    print(
+        "\nrunning; the wire check prints what breaks the contract. Ctrl-C or SIGTERM stops "
+        "everything and prints the summary.",
+        flush=True,
+    )
+
+
+def _finish(args: argparse.Namespace, summary: WireSummary, observer: ContractObserver) -> int:
+    print("\n== summary ==")
+    print("\n".join(summary.lines()), flush=True)
+    if args.report:
+        _write_reports(args.report, summary, observer)
+    if args.fail_on_violation and summary.broken:
+        note("exit 1: the contract was broken (--fail-on-violation)")
+        return 1
+    return 0
+
+
+def _write_reports(base: Path, summary: WireSummary, observer: ContractObserver) -> None:
+    base.parent.mkdir(parents=True, exist_ok=True)
+    json_path = base.with_suffix(".json")
+    json_path.write_text(json.dumps(summary.to_json(), indent=2), encoding="utf-8")
+    html_path = write_report(
+        observer.messages(),
+        observer.contract,
+        base.with_suffix(".html"),
+        title="pipeline-harness up",
+        summary=summary.lines()[:1],
+        exchanges=observer.exchanges.exchanges(),
+    )
+    note(f"reports written: {json_path}, {html_path}")
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+class GroupWatcher:
+    """Says when a left-out service's consumer group gains (or loses) its members."""
+
+    def __init__(self, bus: KafkaBus, services: list[str], *, poll_s: float = 1.0) -> None:
+        self.bus = bus
+        self.groups = {s: bus.contract.service(s).consumer_group for s in services}
+        self.poll_s = poll_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="group-watcher", daemon=True)
+
+    def start(self) -> None:
+        if self.groups:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _watch(self) -> None:
+        members = dict.fromkeys(self.groups, 0)
+        for service, group in self.groups.items():
+            _say(f"waiting for the real {service} to join consumer group {group} ...")
+        while not self._stop.wait(self.poll_s):
+            for service, group in self.groups.items():
+                now = self.bus.group_members(group)
+                if now and not members[service]:
+                    _say(f"{service} joined: consumer group {group} has {now} member(s)")
+                elif members[service] and not now:
+                    _say(f"{service} left: consumer group {group} has no members")
+                members[service] = now

@@ -1,0 +1,222 @@
+"""A real service in the loop, proven with a foreign stand-in (tests/foreign/spellchecker.py:
+its own process, plain confluent-kafka and httpx, no import of this project).
+
+- ``up --without spellchecker`` hosts it: the stand-in joins with the environment ``up`` prints
+  (the shared Content Service over HTTP), ``run`` drives a batch through and exits 0, and the
+  live wire check finds nothing;
+- a misbehaving stand-in breaks the contract in six named ways: ``up`` reports each one live
+  with service, channel and pointer, the unfinished pipeline is in its summary, ``run`` exits 1;
+- ``pytest features --without spellchecker`` runs the full-flow scenario with it.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.waiting import wait_for
+from tests.kafka.processes import COMMAND, Process
+
+pytestmark = pytest.mark.kafka
+
+ROOT = Path(__file__).resolve().parents[2]
+STAND_IN = [sys.executable, str(ROOT / "tests" / "foreign" / "spellchecker.py")]
+
+
+def _env_file(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key] = value.strip("'")
+    return values
+
+
+class Hosted:
+    """``up --without spellchecker`` and the stand-in in its place."""
+
+    def __init__(self, bootstrap: str, tmp_path: Path, *, misbehave: str = "") -> None:
+        self.prefix = f"foreign-{uuid.uuid4().hex[:8]}."
+        self.env_file = tmp_path / "harness.env"
+        self.up = Process(
+            "up",
+            "--bootstrap",
+            bootstrap,
+            "--topic-prefix",
+            self.prefix,
+            "--without",
+            "spellchecker",
+            "--env-file",
+            str(self.env_file),
+            "--report",
+            str(tmp_path / "up"),
+        )
+        self.up.line_starting("running", within_s=90)
+        block = self.up.lines[
+            self.up.lines.index(
+                "# spellchecker is left out: start the real one with this environment"
+            )
+            + 1 :
+        ]
+        self.environment = dict(
+            re.match(r"export (\w+)=(.*)", line).groups()  # type: ignore[union-attr]
+            for line in block
+            if line.startswith("export ")
+        )
+        self.stand_in = Process(
+            command=STAND_IN,
+            env={
+                **self.environment,
+                "SPELLCHECKER_SERVICE_TOPIC_PREFIX": self.prefix,
+                "SPELLCHECKER_SERVICE_MISBEHAVE": misbehave,
+            },
+        )
+        self.stand_in.line_starting("spellchecker stand-in consuming", within_s=30)
+        self.up.line_starting("spellchecker joined", within_s=60)
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*COMMAND, "run", "--env-file", str(self.env_file), *args],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+
+    def stop(self) -> int:
+        self.stand_in.interrupt()
+        return self.up.interrupt()
+
+
+@pytest.fixture
+def hosted(kafka_bootstrap: str, tmp_path: Path) -> Iterator[Hosted]:
+    system = Hosted(kafka_bootstrap, tmp_path)
+    yield system
+    system.stop()
+
+
+def test_up_prints_the_real_services_environment(hosted: Hosted) -> None:
+    env = hosted.environment
+    assert set(env) >= {
+        "SPELLCHECKER_SERVICE_KAFKA_BOOTSTRAP_SERVERS",
+        "SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL",
+    }
+    assert env["SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL"].endswith("/v1/content")
+    written = _env_file(hosted.env_file)
+    assert written["CONTENT_SERVICE_URL"] == env["SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL"]
+    assert written["TOPIC_PREFIX"] == hosted.prefix
+
+
+def test_a_foreign_spellchecker_in_the_loop_runs_clean(hosted: Hosted) -> None:
+    done = hosted.run("--essays", "3", "--timeout", "90")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pipelines completed: 1/1" in done.stdout
+    assert "contract violations: 0" in done.stdout
+    code = hosted.stop()
+    assert code == 0, hosted.up.lines[-30:]
+    summary = "\n".join(hosted.up.lines)
+    assert "contract violations: 0" in summary
+    assert "spell-checker-service        SpellcheckResultV1" in summary
+    assert not any(
+        line.startswith(tuple("0123456789")) and "VIOLATION" in line for line in hosted.up.lines
+    )
+
+
+def test_a_misbehaving_service_is_reported_breach_by_breach(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    hosted = Hosted(kafka_bootstrap, tmp_path, misbehave="1")
+    try:
+        done = hosted.run("--essays", "2", "--timeout", "15")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "FAIL" in done.stdout
+        wait_for(
+            lambda: sum("VIOLATION" in line for line in hosted.up.lines) >= 6 or None,
+            within_s=30,
+            awaited="six violations reported live",
+            seen=lambda: hosted.up.lines[-10:],
+        )
+    finally:
+        hosted.stop()
+    live = [line for line in hosted.up.lines if "VIOLATION spell-checker-service" in line]
+    thin = "huleedu.batch.spellcheck.phase.completed.v1 SpellcheckPhaseCompletedV1"
+    rich = "huleedu.essay.spellcheck.results.v1 SpellcheckResultV1"
+    expected = {
+        "missing required field": (thin, "'processing_duration_ms' is a required property"),
+        "event_type not the topic": (thin, "/event_type"),
+        "wrong key": (rich, "[key] Kafka key"),
+        "naive timestamp": (rich, "/event_timestamp"),
+        "unknown field": (rich, "'debug_note' was unexpected"),
+        "a message it never sends": ("BatchPipelineCompletedV1", "may not publish here"),
+    }
+    for breach, (where, what) in expected.items():
+        assert any(where in line and what in line for line in live), (breach, live)
+    summary = hosted.up.lines[hosted.up.lines.index("== summary ==") :]
+    assert any("NOT COMPLETED" in line for line in summary), "\n".join(summary)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_features_run_with_the_foreign_spellchecker(kafka_bootstrap: str) -> None:
+    prefix = f"foreign-bdd-{uuid.uuid4().hex[:8]}."
+    port = _free_port()
+    stand_in = Process(
+        command=STAND_IN,
+        env={
+            "SPELLCHECKER_SERVICE_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL": f"http://127.0.0.1:{port}/v1/content",
+            "SPELLCHECKER_SERVICE_TOPIC_PREFIX": prefix,
+        },
+    )
+    try:
+        stand_in.line_starting("spellchecker stand-in consuming", within_s=30)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "features",
+                "-p",
+                "no:cacheprovider",
+                "-k",
+                "a_guest_batch_is_provisioned",
+                "--without",
+                "spellchecker",
+                "--content-port",
+                str(port),
+                "--phase-timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env={
+                **_environ(),
+                "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+                "PIPELINE_HARNESS_TOPIC_PREFIX": prefix,
+            },
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        stand_in.interrupt()
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "1 passed" in done.stdout
+    assert "SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL" in done.stdout
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "PIPELINE_HARNESS_WITHOUT"}
