@@ -24,6 +24,8 @@ class _Topic:
 class InMemoryBus:
     """Partitioned logs with per-group committed offsets and one thread per subscription."""
 
+    topic_prefix = ""
+
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
         self._topics: dict[str, _Topic] = {}
@@ -40,6 +42,9 @@ class InMemoryBus:
     def stop(self) -> None:
         for subscription in list(self._subscriptions):
             subscription.stop()
+
+    def topic_names(self) -> set[str]:
+        return set(self._topics)
 
     def publish(
         self,

@@ -60,13 +60,13 @@ def _add_simulate(commands: Subparsers) -> None:
         help="run one simulated service in this process, in its consumer group",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Run one simulator against a Kafka cluster, in the service's consumer group, "
-        "so that several processes share the load. Texts are shared through the File "
-        "simulator's content store: start it with --content-port and give the others "
-        "--content-url.",
+        "so that several processes share the load. Services that read texts take the Content "
+        "Service's address with --content-url: the CONTENT_SERVICE_URL that `up` prints (or a "
+        "file_service process started with --content-port).",
         epilog="examples:\n"
-        f"  {PROG} simulate file_service --bootstrap 127.0.0.1:9092 --content-port 8700\n"
         f"  {PROG} simulate spellchecker --bootstrap 127.0.0.1:9092 "
-        "--content-url http://127.0.0.1:8700\n"
+        "--content-url http://127.0.0.1:39987/v1/content\n"
+        f"  {PROG} simulate file_service --bootstrap 127.0.0.1:9092 --content-port 8700\n"
         f"  {PROG} simulate llm_provider --behaviour slow-llm.yaml\n\n"
         "a behaviour file is YAML or JSON, e.g.:\n"
         "  latency_s: [0.05, 0.2]\n  error_rate: 0.1\n  seed: 7",
@@ -79,7 +79,9 @@ def _add_simulate(commands: Subparsers) -> None:
         type=int,
         help="file_service: serve the content store on this port (0 = free)",
     )
-    simulate.add_argument("--content-url", help="the content store of a file_service process")
+    simulate.add_argument(
+        "--content-url", help="the Content Service (CONTENT_SERVICE_URL from up, or a file_service)"
+    )
     simulate.set_defaults(func=_run_simulate)
 
 

@@ -95,7 +95,10 @@ def run_demo(args: argparse.Namespace) -> int:
     with running_bus(settings, note) as bus:
         observer = ContractObserver(bus.contract, bus)
         observer.start()
-        with build_system(bus.contract, bus) as system:
+        system = build_system(
+            bus.contract, bus, exchanges=observer.exchanges, content_over_http=True
+        )
+        with system:
             return _demo(args, console, system, observer, started)
 
 
@@ -285,10 +288,12 @@ def _verdict(
         path,
         title=f"{PROG} demo",
         summary=summary,
+        exchanges=observer.exchanges.exchanges(),
     )
     clean = not violations
+    exchanged = len(observer.exchanges.exchanges())
     console.print(
-        f"{len(seen)} messages crossed Kafka; "
+        f"{len(seen)} messages crossed Kafka and {exchanged} HTTP exchanges; "
         + (
             "every one matched the contract"
             if clean

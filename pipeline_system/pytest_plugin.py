@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -41,6 +42,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the reference BOS's phase timeout (default 300; real services are slower)",
     )
     group.addoption(
+        "--no-bos-status-view",
+        action="store_true",
+        help="switch the reference BOS's own GET /v1/batches/{id} off: the steps then judge "
+        "BOS only by what any BOS offers (its events, the real pipeline-state endpoint)",
+    )
+    group.addoption(
         "--content-port",
         type=int,
         default=0,
@@ -66,7 +73,12 @@ def orchestrator_config(request: pytest.FixtureRequest) -> OrchestratorConfig:
     """The reference BOS's settings in ``simulated_system`` (``--phase-timeout``); override
     it to change them."""
     timeout = request.config.getoption("--phase-timeout")
-    return OrchestratorConfig() if timeout is None else OrchestratorConfig(phase_timeout_s=timeout)
+    config = (
+        OrchestratorConfig() if timeout is None else OrchestratorConfig(phase_timeout_s=timeout)
+    )
+    if request.config.getoption("--no-bos-status-view"):
+        config = replace(config, status_view=False)
+    return config
 
 
 @pytest.fixture(scope="session")

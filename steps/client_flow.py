@@ -1,5 +1,6 @@
 """The client's side of the flow, for the steps: register a batch, request a pipeline, and wait
-for what BOS reports over HTTP (``GET /v1/batches/{batch_id}``), polling against a deadline.
+for what BOS reports over HTTP (``GET /v1/batches/{batch_id}``, the reference BOS's own view), or,
+for a BOS without that view, for what the Kafka events say, polling against a deadline.
 
 Everything it creates is added to the scenario, whose ids the wire check and the steps follow::
 
@@ -15,7 +16,9 @@ from typing import Any
 
 from harness.client import READY, PipelineClient
 from harness.contract import Contract
+from harness.errors import ClientError
 from harness.observer import ContractObserver
+from harness.waiting import wait_for
 from steps.behaviour_changes import SimulatorBehaviours
 from steps.context import BatchUnderTest, Deadlines, PipelineRequest, PipelineScenario
 from steps.expectations import expect_event
@@ -69,7 +72,12 @@ def wait_until(
 def wait_ready(
     client: PipelineClient, observer: ContractObserver, batch_id: str, within_s: float
 ) -> dict[str, Any]:
-    """BOS reports the batch READY_FOR_PIPELINE_EXECUTION and accepting a pipeline request."""
+    """BOS reports the batch READY_FOR_PIPELINE_EXECUTION and accepting a pipeline request.
+
+    Judged by what any BOS offers when this BOS has no status view (the real one answers 404
+    at ``GET /v1/batches/{id}``): see ``wait_ready_on_the_wire``."""
+    if not offers_status_view(client, batch_id):
+        return wait_ready_on_the_wire(observer, batch_id, within_s)
     return wait_until(
         client,
         observer,
@@ -77,6 +85,53 @@ def wait_ready(
         holds=lambda s: s.get("status") == READY and s.get("accepts_pipeline_request"),
         awaited=f"BOS to report batch {batch_id} ready for pipeline execution",
         within_s=within_s,
+    )
+
+
+def offers_status_view(client: PipelineClient, batch_id: str) -> bool:
+    """Whether BOS serves the reference's own ``GET /v1/batches/{batch_id}``."""
+    try:
+        client.batch_state(batch_id)
+    except ClientError as exc:
+        if exc.status == 404 and "serves no" in exc.detail:
+            return False  # the route itself is missing, not the batch
+        if exc.status == 404 and "RESOURCE_NOT_FOUND" not in exc.detail:
+            return False  # a real BOS: a plain 404
+    return True
+
+
+READINESS = ("batchContentProvisioningCompleted", "batchEssaysReady")
+ENDINGS = ("batchPipelineCompleted", "pipelineDenied")
+
+
+def wait_ready_on_the_wire(
+    observer: ContractObserver, batch_id: str, within_s: float
+) -> dict[str, Any]:
+    """Ready as the Kafka events say: the batch's essays are ready (BatchEssaysReady, or
+    content provisioning completed for a batch BOS sends no student matching for), and every
+    pipeline requested for it has ended (a completion or a denial)."""
+
+    def ready() -> dict[str, Any] | None:
+        seen = {m.channel.id for m in observer.messages(batch_id=batch_id)}
+        essays_ready = "batchEssaysReady" in seen or (
+            "batchContentProvisioningCompleted" in seen
+            and "batchServiceStudentMatchingInitiateCommandData" not in seen
+        )
+        requests = observer.messages("clientBatchPipelineRequest", batch_id=batch_id)
+        ended = {
+            m.correlation_id
+            for channel in ENDINGS
+            for m in observer.messages(channel, batch_id=batch_id)
+        }
+        if essays_ready and all(r.correlation_id in ended for r in requests):
+            return {"status": READY, "accepts_pipeline_request": True, "pipeline_state": None}
+        return None
+
+    return wait_for(
+        ready,
+        within_s=within_s,
+        awaited=f"batch {batch_id} ready on the wire (essays ready, every pipeline ended)",
+        seen=_recent(observer, batch_id),
     )
 
 

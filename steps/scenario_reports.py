@@ -51,4 +51,12 @@ def write_scenario_report(
     summary.append(f"wire check: {len(violations)} contract violation(s)")
     summary += describe(violations)
     messages = scenario_messages(observer, scenario)
-    return write_report(messages, contract, path, title=scenario.name, summary=summary)
+    correlations = {r.correlation_id for r in scenario.requests}
+    exchanges = [
+        e
+        for e in observer.exchanges.exchanges()
+        if e.batch_id in scenario.batch_ids or e.correlation_id in correlations
+    ]
+    return write_report(
+        messages, contract, path, title=scenario.name, summary=summary, exchanges=exchanges
+    )

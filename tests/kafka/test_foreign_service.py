@@ -220,3 +220,35 @@ def _environ() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "PIPELINE_HARNESS_WITHOUT"}
+
+
+def test_the_features_judge_bos_only_by_what_any_bos_offers(kafka_bootstrap: str) -> None:
+    """With the reference BOS's own status view switched off (the real BOS answers 404 there),
+    the full-flow and refusal scenarios still pass: their steps read the Kafka events and the
+    real pipeline-state endpoint."""
+    prefix = f"any-bos-{uuid.uuid4().hex[:8]}."
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "guest_batch_is_provisioned or an_unknown_pipeline or llm_provider_over_http",
+            "--no-bos-status-view",
+        ],
+        cwd=ROOT,
+        env={
+            **_environ(),
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "PIPELINE_HARNESS_TOPIC_PREFIX": prefix,
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "3 passed" in done.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from harness.contract import default_contract_path
+from harness.contract import default_contract_path, read_document
 from harness.lint import lint_contract
 
 Doc = dict[str, Any]
@@ -125,3 +127,107 @@ def test_an_unreadable_spec_is_one_layout_finding(tmp_path: Path) -> None:
     (finding,) = lint_contract(path)
     assert finding.rule == "layout"
     assert "not valid YAML" in finding.problem
+
+
+def test_a_dangling_ref_in_a_payload_is_reported_once(tmp_path: Path) -> None:
+    def dangling_data(document: Doc) -> None:
+        payload = _message(document)["payload"]
+        payload["allOf"][1]["properties"]["data"] = {"$ref": "#/components/schemas/Nowhere"}
+
+    findings = lint_contract(_mutated(tmp_path, dangling_data))
+    assert [f.rule for f in findings] == ["ref"], findings
+    assert findings[0].where.endswith("/payload/allOf/1/properties/data")
+
+
+# --- the OpenAPI companion ------------------------------------------------------------------
+
+OPENAPI = default_contract_path().with_name("openapi.yaml")
+
+
+@functools.cache
+def _openapi() -> str:
+    return json.dumps(read_document(OPENAPI))
+
+
+def _with_openapi(tmp_path: Path, mutate: Callable[[Doc], None]) -> Path:
+    """The shipped AsyncAPI document beside a mutated copy of its companion (written as JSON,
+    which is YAML too, and fast to write and read)."""
+    asyncapi = tmp_path / "asyncapi.yaml"
+    asyncapi.symlink_to(default_contract_path())
+    document = json.loads(_openapi())
+    mutate(document)
+    (tmp_path / "openapi.yaml").write_text(json.dumps(document), encoding="utf-8")
+    return asyncapi
+
+
+def _store(document: Doc) -> Doc:
+    return document["paths"]["/v1/content"]["post"]
+
+
+def _define(document: Doc) -> Doc:
+    return document["paths"]["/internal/v1/pipelines/define"]["post"]
+
+
+def _no_callers(document: Doc) -> None:
+    del _store(document)["x-callers"]
+
+
+def _unknown_server(document: Doc) -> None:
+    _define(document)["x-service"] = "nobody"
+
+
+def _unknown_caller(document: Doc) -> None:
+    _define(document)["x-callers"] = ["bos", "mystery"]
+
+
+def _http_example_invalid(document: Doc) -> None:
+    media = _define(document)["requestBody"]["content"]["application/json"]
+    media["example"]["correlation_id"] = "not-a-uuid"
+
+
+def _http_example_missing(document: Doc) -> None:
+    del _define(document)["requestBody"]["content"]["application/json"]["example"]
+
+
+def _http_dangling_ref(document: Doc) -> None:
+    media = _define(document)["requestBody"]["content"]["application/json"]
+    media["schema"] = {"$ref": "asyncapi.yaml#/components/schemas/Nowhere"}
+
+
+def _http_ref_with_type(document: Doc) -> None:
+    media = _define(document)["requestBody"]["content"]["application/json"]
+    media["schema"]["type"] = "object"
+
+
+def _not_openapi(document: Doc) -> None:
+    document["info"] = "a string"
+
+
+def _no_operation_id(document: Doc) -> None:
+    del _define(document)["operationId"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "rule"),
+    [
+        (_no_callers, "http-roles"),
+        (_unknown_server, "http-roles"),
+        (_unknown_caller, "http-roles"),
+        (_http_example_invalid, "example"),
+        (_http_example_missing, "example"),
+        (_http_dangling_ref, "ref"),
+        (_http_ref_with_type, "ref-siblings"),
+        (_not_openapi, "openapi-schema"),
+        (_no_operation_id, "layout"),
+    ],
+)
+def test_each_openapi_rule_catches_its_breakage(
+    tmp_path: Path, mutate: Callable[[Doc], None], rule: str
+) -> None:
+    findings = lint_contract(_with_openapi(tmp_path, mutate))
+    assert rule in {f.rule for f in findings}, findings
+    assert all(f.document == str(tmp_path / "openapi.yaml") for f in findings), findings
+
+
+def test_the_companion_unchanged_is_clean(tmp_path: Path) -> None:
+    assert lint_contract(_with_openapi(tmp_path, lambda _doc: None)) == []
