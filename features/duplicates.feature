@@ -17,3 +17,13 @@ Feature: At-least-once delivery changes nothing
     And BOS reports the batch ready for pipeline execution
     And BOS reports 1 completed pipeline for the batch
     And every message for the batch crossed the wire twice
+
+  Scenario: A last phase outcome re-sent with a new event id gives no second completion
+    The real outbox re-sends after a crash with a NEW event_id, which event-id idempotency
+    cannot absorb (the real BOS then publishes a second completion: real-services.md).
+    Given a GUEST batch of 2 essays ready for pipelines
+    When the client requests the "nlp" pipeline
+    Then BOS publishes BatchPipelineCompletedV1 for the request
+    When ELS re-sends its last phase outcome for the request with a new event id
+    Then BOS publishes exactly one BatchPipelineCompletedV1 for the batch
+    And BOS reports the batch ready for pipeline execution

@@ -40,7 +40,11 @@ from reference_impl.conductor_core import (
     encode_conductor,
 )
 from reference_impl.orchestrator_events import Received
-from reference_impl.resolution import PipelineDefinition, PipelineDefinitionRequest
+from reference_impl.resolution import (
+    NOTHING_TO_RUN,
+    PipelineDefinition,
+    PipelineDefinitionRequest,
+)
 from reference_impl.runtime import Outbox
 from reference_impl.storage import Codec, SqliteRepository
 
@@ -163,6 +167,10 @@ class BatchConductorService:
             )
             self._commit(definition.batch_id, decision, None)
         answer = decision.answer
+        if isinstance(answer, PipelineDefinition) and not answer.final_pipeline:
+            # The real BCS answers an empty pipeline (every phase already done) with 400; the
+            # reason key (ours) lets the reference BOS complete such a request at once.
+            return HttpReply(400, NOTHING_TO_RUN.to_json() | {"detail": answer.analysis_summary})
         if isinstance(answer, PipelineDefinition):
             return HttpReply(200, answer.to_json())
         assert answer is not None, "define_pipeline always answers"

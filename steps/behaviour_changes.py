@@ -10,6 +10,7 @@ simulated system (``--without``) cannot be changed: the change says so instead o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping
@@ -58,17 +59,23 @@ class SimulatorBehaviours:
             )
         return simulator
 
-    def essay_ids_for(self, count: int) -> tuple[str, ...]:
-        """Essay ids for a batch of ``count`` such that each planned failure happens exactly.
+    def essay_ids_for(self, count: int, course: str = "ENG5") -> tuple[str, ...]:
+        """Essay ids for a batch of ``count`` such that each planned failure happens exactly
+        (empty: the ids do not matter, or the plan holds whatever ids BOS generates).
 
-        A simulator decides per essay id whether an essay fails (``Simulator.essay_fails``), so
-        choosing the ids makes "2 of 6 essays fail" exact instead of a dice roll.
+        The spellchecker's failures are planned by the texts the file service provisions (the
+        first N of the batch), so they hold with a real BOS, which makes its own essay ids.
+        Other simulators decide per essay id (``Simulator.essay_fails``): choosing the ids
+        makes "2 of 6 essays fail" exact instead of a dice roll.
         """
         if not self.scenario.essay_failures:
             return ()
         if len(self.scenario.essay_failures) > 1:
             raise ValueError("plan essay failures in one service per scenario")
         ((service, failing),) = self.scenario.essay_failures.items()
+        if service == "spellchecker" and "file_service" in self.system.simulators:
+            self._plan_by_text(failing, count, course)
+            return ()
         fails = self.simulator(service).essay_fails
         chosen: dict[bool, list[str]] = {True: [], False: []}
         wanted = {True: failing, False: count - failing}
@@ -80,6 +87,17 @@ class SimulatorBehaviours:
             if all(len(chosen[v]) == wanted[v] for v in (True, False)):
                 return tuple(chosen[False] + chosen[True])
         raise ValueError(f"cannot find {failing} of {count} essays that {service} fails")
+
+    def _plan_by_text(self, failing: int, count: int, course: str) -> None:
+        texts = self.system.simulators["file_service"].essays_for(course, count)[:failing]
+        digests = tuple(_digest(essay.text.strip()) for essay in texts)
+        # set directly: the scenario's first change of this service already restores it
+        self.system.set_behaviour("spellchecker", essay_failure_rate=0.0, failing_texts=digests)
+
+
+def _digest(text: str) -> str:
+    """As the spellcheck simulator's ``text_digest`` (the steps import no simulator)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def knob_value(text: str) -> Any:

@@ -37,7 +37,7 @@ def register_batch(
 ) -> BatchUnderTest:
     """Register a batch over BOS's HTTP API (a REGULAR one with a class of its own)."""
     class_id = f"class-{uuid.uuid4().hex[:12]}" if batch_type == "REGULAR" else None
-    essay_ids = behaviours.essay_ids_for(count)
+    essay_ids = behaviours.essay_ids_for(count, course)
     extra: dict[str, Any] = {"essay_ids": list(essay_ids)} if essay_ids else {}
     registered = client.register_batch(
         essay_count=count, class_id=class_id, course_code=course, **extra

@@ -10,8 +10,10 @@ import uuid
 
 from pytest_bdd import then, when
 
+from harness.bus import Bus
 from harness.client import PipelineClient
 from harness.contract import Contract
+from harness.envelope import Envelope
 from harness.observer import ContractObserver
 from steps.client_flow import phase_command, phase_commands, publish_request
 from steps.context import BatchUnderTest, Deadlines, PipelineRequest, PipelineScenario
@@ -306,3 +308,28 @@ def cj_ranks(
     )
     ranks = sorted(int(e["rank"]) for e in result.data["essay_results"])
     assert ranks == list(range(1, count + 1)), f"CJ ranked {len(ranks)} essays: ranks {ranks}"
+
+
+@when(phrase("ELS re-sends its last phase outcome for the request with a new event id"))
+def resend_last_outcome(
+    pipeline_scenario: PipelineScenario,
+    pipeline_contract: Contract,
+    pipeline_observer: ContractObserver,
+    kafka_bus: Bus,
+    step_deadlines: Deadlines,
+) -> None:
+    """What an outbox does after a crash: the same outcome again, under a NEW event_id (the
+    consumers' event-id idempotency cannot absorb it; only the run's own state can)."""
+    request = pipeline_scenario.request
+    outcomes = expect_events(
+        pipeline_observer,
+        "elsBatchPhaseOutcome",
+        count=1,
+        within_s=step_deadlines.pipeline_s,
+        batch_id=request.batch_id,
+        correlation_id=request.correlation_id,
+    )
+    last = max(outcomes, key=lambda m: m.seen_at)
+    assert last.document is not None
+    again = Envelope.from_json({**last.document, "event_id": str(uuid.uuid4())})
+    kafka_bus.publish(pipeline_contract.channel("elsBatchPhaseOutcome"), again, key=last.key)

@@ -12,6 +12,7 @@ still gets both events, with failure status, as the real service sends them::
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +40,15 @@ _NO_METRICS = {
 @dataclass(frozen=True)
 class SpellcheckBehaviour(Behaviour):
     """The common knobs; the spellcheck itself is configured by the Spellchecker passed in."""
+
+    failing_texts: tuple[str, ...] = ()
+    """SHA-256 digests (hex) of texts whose spellcheck fails: failures planned by the text,
+    which hold whatever essay ids the BOS under test generates (``text_digest``)."""
+
+
+def text_digest(text: str) -> str:
+    """The digest ``failing_texts`` lists for ``text``."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,7 @@ class SpellcheckSimulator(Simulator):
     service_id = "spellchecker"
     consumes = ("essayLifecycleSpellcheckRequest",)
     behaviour_type = SpellcheckBehaviour
+    behaviour: SpellcheckBehaviour
     produces = ("spellcheckPhaseCompleted", "spellcheckResult")
 
     def __init__(
@@ -126,6 +137,8 @@ class SpellcheckSimulator(Simulator):
             text = self.content.get(job.text_storage_id)
         except ContentNotFoundError as exc:
             return _failed(job, "CONTENT_SERVICE_ERROR", str(exc))
+        if text_digest(text) in self.behaviour.failing_texts:
+            return _failed(job, "PROCESSING_ERROR", "spellcheck of this text failed (simulated)")
         report = self.spellchecker.check(text, language=job.language)
         return _Outcome(report, self.content.put(report.corrected_text))
 

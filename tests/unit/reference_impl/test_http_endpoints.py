@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -166,3 +167,27 @@ def test_an_unreachable_bcs_is_a_resolution_failure_not_an_exception(contract: C
     answer = resolver.define_pipeline(PipelineDefinitionRequest("b", "nlp", str(uuid.uuid4())))
     assert isinstance(answer, ResolutionFailure)
     assert answer.reason == "bcs_unavailable" and "127.0.0.1:9" in answer.detail
+
+
+def test_an_empty_pipeline_is_the_real_400_and_the_reference_bos_completes_it_at_once() -> None:
+    from reference_impl.resolution import _answer
+
+    url = "http://bcs/internal/v1/pipelines/define"
+    ours = {"error": "Pipeline resolution failed", "detail": "all done", "reason": "nothing_to_run"}
+    assert _answer(url, 400, ours) == PipelineDefinition("", (), "all done")
+    real = {"error": "Pipeline resolution failed", "detail": "Pipeline resolution failed: empty"}
+    refused = _answer(url, 400, real)
+    assert isinstance(refused, ResolutionFailure) and refused.reason == "rejected"
+
+
+def test_bcs_answers_a_pipeline_already_done_with_400(start_rig: StartRig) -> None:
+    rig = start_rig()
+    body = {"batch_id": "b-3", "requested_pipeline": "nlp", "correlation_id": str(uuid.uuid4())}
+    assert define(rig, body)[0] == 200
+    batch = rig.bcs.repository.load("b-3")
+    assert batch is not None
+    done = dataclasses.replace(batch, phases={"spellcheck": "completed", "nlp": "completed"})
+    rig.bcs.outbox.commit("b-3", done, ())
+    status, answer = define(rig, {**body, "correlation_id": str(uuid.uuid4())})
+    assert status == 400
+    assert answer["error"] == "Pipeline resolution failed" and answer["reason"] == "nothing_to_run"
