@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline_system.pytest_plugin import orchestrator_settings
 from reference_impl import OrchestratorConfig
 
 PHASE_TIMEOUT_S = 5.0
 
 
 @pytest.fixture(scope="session")
-def orchestrator_config(contract_coverage: None) -> OrchestratorConfig:
-    """BOS times phases out after 5 s (for the hung-service scenario).
+def orchestrator_config(
+    request: pytest.FixtureRequest, contract_coverage: None
+) -> OrchestratorConfig:
+    """BOS times phases out after 5 s (for the hung-service scenario) unless
+    ``--phase-timeout`` says otherwise (real services are slower).
 
     It depends on ``contract_coverage`` so that coverage is measured after the session's
     simulated system (which depends on this fixture) has stopped.
     """
-    return OrchestratorConfig(phase_timeout_s=PHASE_TIMEOUT_S)
+    return orchestrator_settings(request.config, phase_timeout_s=PHASE_TIMEOUT_S)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -260,6 +260,22 @@ class KafkaBus:
         except KafkaException:
             return 0
 
+    def committed_offset(
+        self, group: str, channel: Channel, partition: int, *, timeout_s: float = 5.0
+    ) -> int:
+        """The next offset consumer group ``group`` will read on one partition of ``channel``
+        (-1 when it committed nothing there): ``> offset`` means it handled that message. The
+        steps judge a BOS's readiness by it, as any BOS commits what it has handled."""
+        wanted = [TopicPartition(self.topic(channel), partition)]
+        admin = AdminClient(self._common_config())
+        try:
+            request = [ConsumerGroupTopicPartitions(group, wanted)]
+            answer = admin.list_consumer_group_offsets(request, request_timeout=timeout_s)
+            (found,) = answer[group].result(timeout=timeout_s).topic_partitions
+        except KafkaException as exc:
+            raise BusError(f"cannot read the committed offsets of group {group!r}: {exc}") from None
+        return int(found.offset)
+
     def topic_names(self, *, timeout_s: float = 5.0) -> set[str]:
         """Every topic of the cluster but Kafka's internal ones (the tap's look for topics the
         contract does not model)."""

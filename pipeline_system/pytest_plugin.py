@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
@@ -68,17 +67,23 @@ def _left_out(config: pytest.Config) -> set[str]:
     return named | {s.strip() for s in from_env.split(",") if s.strip()}
 
 
+def orchestrator_settings(
+    config: pytest.Config, *, phase_timeout_s: float = 300.0
+) -> OrchestratorConfig:
+    """The reference BOS's settings from the command line (``--phase-timeout``,
+    ``--no-bos-status-view``), with this suite's default phase timeout."""
+    timeout = config.getoption("--phase-timeout")
+    return OrchestratorConfig(
+        phase_timeout_s=phase_timeout_s if timeout is None else timeout,
+        status_view=not config.getoption("--no-bos-status-view"),
+    )
+
+
 @pytest.fixture(scope="session")
 def orchestrator_config(request: pytest.FixtureRequest) -> OrchestratorConfig:
-    """The reference BOS's settings in ``simulated_system`` (``--phase-timeout``); override
-    it to change them."""
-    timeout = request.config.getoption("--phase-timeout")
-    config = (
-        OrchestratorConfig() if timeout is None else OrchestratorConfig(phase_timeout_s=timeout)
-    )
-    if request.config.getoption("--no-bos-status-view"):
-        config = replace(config, status_view=False)
-    return config
+    """The reference BOS's settings in ``simulated_system``; override it (with
+    ``orchestrator_settings``) to change the defaults."""
+    return orchestrator_settings(request.config)
 
 
 @pytest.fixture(scope="session")

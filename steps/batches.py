@@ -13,7 +13,17 @@ from pytest_bdd import given, step, then, when
 from harness.client import PipelineClient
 from harness.observer import ContractObserver
 from steps.behaviour_changes import SimulatorBehaviours
-from steps.client_flow import complete_pipeline, register_batch, wait_ready, wait_until
+from steps.client_flow import (
+    active_on_the_wire,
+    complete_pipeline,
+    completions_on_the_wire,
+    offers_status_view,
+    register_batch,
+    status_on_the_wire,
+    timed_out_on_the_wire,
+    wait_ready,
+    wait_until,
+)
 from steps.context import BatchUnderTest, Deadlines, PipelineScenario
 from steps.parameters import phrase
 
@@ -183,6 +193,14 @@ def bos_reports_active(
     scenario_batch: BatchUnderTest,
 ) -> None:
     correlation_id = pipeline_scenario.request.correlation_id
+    if not offers_status_view(pipeline_client, scenario_batch.batch_id):
+        active_on_the_wire(
+            pipeline_observer,
+            scenario_batch.batch_id,
+            correlation_id,
+            within_s=step_deadlines.message_s,
+        )
+        return
     state = wait_until(
         pipeline_client,
         pipeline_observer,
@@ -202,6 +220,11 @@ def bos_reports_status(
     scenario_batch: BatchUnderTest,
     status: str,
 ) -> None:
+    if not offers_status_view(pipeline_client, scenario_batch.batch_id):
+        status_on_the_wire(
+            pipeline_observer, scenario_batch.batch_id, status, within_s=step_deadlines.message_s
+        )
+        return
     wait_until(
         pipeline_client,
         pipeline_observer,
@@ -214,8 +237,15 @@ def bos_reports_status(
 
 @then(phrase("BOS reports {count:d} completed {:Pipelines} for the batch"))
 def bos_reports_history(
-    pipeline_client: PipelineClient, scenario_batch: BatchUnderTest, count: int
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    scenario_batch: BatchUnderTest,
+    count: int,
 ) -> None:
+    if not offers_status_view(pipeline_client, scenario_batch.batch_id):
+        completions = completions_on_the_wire(pipeline_observer, scenario_batch.batch_id)
+        assert len(completions) == count, f"{len(completions)} completions from BOS, not {count}"
+        return
     history = pipeline_client.batch_state(scenario_batch.batch_id)["completed_pipelines"]
     shown = [(run["requested_pipeline"], run["final_status"]) for run in history]
     assert len(history) == count, f"BOS reports {len(history)} completed pipelines: {shown}"
@@ -230,6 +260,15 @@ def bos_times_out_phase(
     phase: str,
 ) -> None:
     request = pipeline_scenario.request
+    if not offers_status_view(pipeline_client, request.batch_id):
+        timed_out_on_the_wire(
+            pipeline_observer,
+            request.batch_id,
+            request.correlation_id,
+            phase,
+            within_s=step_deadlines.pipeline_s,
+        )
+        return
 
     def timed_out(state: dict[str, Any]) -> bool:
         runs = [

@@ -17,7 +17,7 @@ from typing import Any
 from harness.client import READY, PipelineClient
 from harness.contract import Contract
 from harness.errors import ClientError
-from harness.observer import ContractObserver
+from harness.observer import ContractObserver, ObservedMessage
 from harness.waiting import wait_for
 from steps.behaviour_changes import SimulatorBehaviours
 from steps.context import BatchUnderTest, Deadlines, PipelineRequest, PipelineScenario
@@ -100,23 +100,28 @@ def offers_status_view(client: PipelineClient, batch_id: str) -> bool:
     return True
 
 
-READINESS = ("batchContentProvisioningCompleted", "batchEssaysReady")
+GUEST_READINESS = ("batchContentProvisioningCompleted",)
+REGULAR_READINESS = ("batchEssaysReady", "studentAssociationsConfirmed")
+"""What BOS must have handled before a batch is ready: a GUEST batch's provisioning; a REGULAR
+batch's essays and its confirmed student associations (BOS consumes both)."""
 ENDINGS = ("batchPipelineCompleted", "pipelineDenied")
 
 
 def wait_ready_on_the_wire(
     observer: ContractObserver, batch_id: str, within_s: float
 ) -> dict[str, Any]:
-    """Ready as the Kafka events say: the batch's essays are ready (BatchEssaysReady, or
-    content provisioning completed for a batch BOS sends no student matching for), and every
-    pipeline requested for it has ended (a completion or a denial)."""
+    """Ready as Kafka says: BOS's consumer group has committed past the batch's readiness
+    events (it handled them: ``GUEST_READINESS`` or ``REGULAR_READINESS``), and every pipeline
+    requested for the batch has ended (a completion or a denial)."""
 
     def ready() -> dict[str, Any] | None:
-        seen = {m.channel.id for m in observer.messages(batch_id=batch_id)}
-        essays_ready = "batchEssaysReady" in seen or (
-            "batchContentProvisioningCompleted" in seen
-            and "batchServiceStudentMatchingInitiateCommandData" not in seen
-        )
+        messages = observer.messages(batch_id=batch_id)
+        seen = {m.channel.id for m in messages}
+        regular = "batchServiceStudentMatchingInitiateCommandData" in seen
+        needed = REGULAR_READINESS if regular else GUEST_READINESS
+        copies = [[m for m in messages if m.channel.id == c] for c in needed]
+        # every copy: a redelivered one may sit on another partition than the original
+        essays_ready = all(copies) and all(_bos_handled(observer, m) for c in copies for m in c)
         requests = observer.messages("clientBatchPipelineRequest", batch_id=batch_id)
         ended = {
             m.correlation_id
@@ -194,3 +199,94 @@ def phase_command(contract: Contract, phase: str) -> str:
         if phase in contract.channel(channel_id).address.split("."):
             return channel_id
     raise LookupError(f"the contract has no phase command for {phase!r}")
+
+
+def _bos_handled(observer: ContractObserver, message: ObservedMessage) -> bool:
+    """Whether BOS's consumer group committed past ``message`` (a bus that cannot tell: yes)."""
+    committed = getattr(observer.bus, "committed_offset", None)
+    if committed is None:
+        return True
+    group = observer.contract.service("bos").consumer_group
+    return bool(committed(group, message.channel, message.partition) > message.offset)
+
+
+# --- what any BOS offers: its events ---------------------------------------------------------
+
+WIRE_STATUSES = {
+    "awaiting_student_validation": "BOS commanded student matching and the essays are not ready",
+}
+"""The BatchStatus values a step can read off the wire (no status view needed)."""
+
+
+def completions_on_the_wire(observer: ContractObserver, batch_id: str) -> list[ObservedMessage]:
+    """BOS's BatchPipelineCompletedV1 events for the batch (one per event id)."""
+    seen: dict[object, ObservedMessage] = {}
+    for message in observer.messages("batchPipelineCompleted", batch_id=batch_id):
+        if observer.from_its_sender(message):
+            seen.setdefault(message.get("/event_id"), message)
+    return list(seen.values())
+
+
+def active_on_the_wire(
+    observer: ContractObserver, batch_id: str, correlation_id: str, *, within_s: float
+) -> None:
+    """The request's pipeline runs: BOS sent a phase command for it, and it has not ended."""
+
+    def active() -> bool | None:
+        mine = observer.messages(batch_id=batch_id, correlation_id=correlation_id)
+        commanded = any(
+            m.channel.id in phase_commands(observer.contract) and observer.from_its_sender(m)
+            for m in mine
+        )
+        ended = any(m.channel.id in ENDINGS and observer.from_its_sender(m) for m in mine)
+        return True if commanded and not ended else None
+
+    wait_for(
+        active,
+        within_s=within_s,
+        seen=_recent(observer, batch_id),
+        awaited=f"BOS to run the pipeline of request {correlation_id} (a phase command)",
+    )
+
+
+def status_on_the_wire(
+    observer: ContractObserver, batch_id: str, status: str, *, within_s: float
+) -> None:
+    """A BatchStatus read off the events; the statuses the events cannot show say so."""
+    if status not in WIRE_STATUSES:
+        raise LookupError(
+            f"BOS status {status!r} shows only in the reference BOS's own status view, which "
+            f"this BOS does not serve; the events show: {', '.join(WIRE_STATUSES)}"
+        )
+
+    def shows() -> bool | None:
+        seen = {m.channel.id for m in observer.messages(batch_id=batch_id)}
+        matching = "batchServiceStudentMatchingInitiateCommandData" in seen
+        return True if matching and "batchEssaysReady" not in seen else None
+
+    wait_for(
+        shows,
+        within_s=within_s,
+        awaited=f"batch {batch_id}: {WIRE_STATUSES[status]}",
+        seen=_recent(observer, batch_id),
+    )
+
+
+def timed_out_on_the_wire(
+    observer: ContractObserver, batch_id: str, correlation_id: str, phase: str, *, within_s: float
+) -> None:
+    """BOS's completion of the request names ``phase`` among those it timed out (envelope
+    metadata ``timed_out_phases``; a BOS that never times a phase out never completes)."""
+
+    def timed_out() -> bool | None:
+        for message in completions_on_the_wire(observer, batch_id):
+            if message.correlation_id == correlation_id:
+                return True if phase in (message.get("/metadata/timed_out_phases") or ()) else None
+        return None
+
+    wait_for(
+        timed_out,
+        within_s=within_s,
+        seen=_recent(observer, batch_id),
+        awaited=f"BOS to complete request {correlation_id} with phase {phase} timed out",
+    )
