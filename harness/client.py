@@ -120,6 +120,18 @@ class PipelineClient:
         """GET /internal/v1/batches/{batch_id}/pipeline-state: what any BOS offers."""
         return self._call("getPipelineState", {"batch_id": batch_id}, None, new_id())
 
+    def offers_status_view(self, batch_id: str) -> bool:
+        """Whether this BOS serves the reference BOS's own ``GET /v1/batches/{batch_id}``
+        (a real BOS answers a plain 404 there, a reference BOS with the view off "serves no";
+        an unknown batch is a 404 RESOURCE_NOT_FOUND of the view itself)."""
+        try:
+            self.batch_state(batch_id)
+        except ClientError as exc:
+            if exc.status != 404:
+                return True
+            return "RESOURCE_NOT_FOUND" in exc.detail and "serves no" not in exc.detail
+        return True
+
     def is_ready(self, batch_id: str) -> bool:
         """Whether BOS reports the batch READY_FOR_PIPELINE_EXECUTION."""
         return self.batch_state(batch_id).get("status") == READY

@@ -190,7 +190,7 @@ def _wait_ready(
     started = time.monotonic()
     try:
         observer.expect(event, batch_id=batch.batch_id, within_s=args.ready_timeout)
-        if _offers_status_view(client, batch.batch_id):
+        if client.offers_status_view(batch.batch_id):
             client.wait_ready(batch.batch_id, within_s=args.ready_timeout)
     except WaitTimeout as exc:
         _say(f"  not ready: {exc}")
@@ -203,14 +203,6 @@ def _wait_ready(
         )
     _say(f"  ready for pipelines after {time.monotonic() - started:.1f} s")
     return None
-
-
-def _offers_status_view(client: PipelineClient, batch_id: str) -> bool:
-    try:
-        client.batch_state(batch_id)
-    except ClientError:
-        return False  # a real BOS: 404 there (the status view is the reference BOS's own)
-    return True
 
 
 def _follow(

@@ -16,7 +16,6 @@ from typing import Any
 
 from harness.client import READY, PipelineClient
 from harness.contract import Contract
-from harness.errors import ClientError
 from harness.observer import ContractObserver, ObservedMessage
 from harness.waiting import wait_for
 from steps.behaviour_changes import SimulatorBehaviours
@@ -90,14 +89,7 @@ def wait_ready(
 
 def offers_status_view(client: PipelineClient, batch_id: str) -> bool:
     """Whether BOS serves the reference's own ``GET /v1/batches/{batch_id}``."""
-    try:
-        client.batch_state(batch_id)
-    except ClientError as exc:
-        if exc.status == 404 and "serves no" in exc.detail:
-            return False  # the route itself is missing, not the batch
-        if exc.status == 404 and "RESOURCE_NOT_FOUND" not in exc.detail:
-            return False  # a real BOS: a plain 404
-    return True
+    return client.offers_status_view(batch_id)
 
 
 GUEST_READINESS = ("batchContentProvisioningCompleted",)

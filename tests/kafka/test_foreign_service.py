@@ -11,6 +11,7 @@ its own process, plain confluent-kafka and httpx, no import of this project).
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -181,33 +182,17 @@ def test_the_features_run_with_the_foreign_spellchecker(kafka_bootstrap: str) ->
     )
     try:
         stand_in.line_starting("spellchecker stand-in consuming", within_s=30)
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "features",
-                "-p",
-                "no:cacheprovider",
-                "-k",
-                "a_guest_batch_is_provisioned",
-                "--without",
-                "spellchecker",
-                "--content-port",
-                str(port),
-                "--phase-timeout",
-                "60",
-            ],
-            cwd=ROOT,
-            env={
-                **_environ(),
-                "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-                "PIPELINE_HARNESS_TOPIC_PREFIX": prefix,
-            },
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
+        done = run_features(
+            kafka_bootstrap,
+            prefix,
+            "-k",
+            "a_guest_batch_is_provisioned",
+            "--without",
+            "spellchecker",
+            "--content-port",
+            str(port),
+            "--phase-timeout",
+            "60",
         )
     finally:
         stand_in.interrupt()
@@ -216,10 +201,14 @@ def test_the_features_run_with_the_foreign_spellchecker(kafka_bootstrap: str) ->
     assert "SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL" in done.stdout
 
 
-def _environ() -> dict[str, str]:
-    import os
-
-    return {k: v for k, v in os.environ.items() if k != "PIPELINE_HARNESS_WITHOUT"}
+def run_features(bootstrap: str, prefix: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``pytest features ARGS`` in its own process, on the session's broker and ``prefix``."""
+    env = {k: v for k, v in os.environ.items() if k != "PIPELINE_HARNESS_WITHOUT"}
+    env |= {"KAFKA_BOOTSTRAP_SERVERS": bootstrap, "PIPELINE_HARNESS_TOPIC_PREFIX": prefix}
+    command = [sys.executable, "-m", "pytest", "features", "-p", "no:cacheprovider", *args]
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def test_the_features_judge_bos_only_by_what_any_bos_offers(kafka_bootstrap: str) -> None:
@@ -227,29 +216,13 @@ def test_the_features_judge_bos_only_by_what_any_bos_offers(kafka_bootstrap: str
     scenarios of every kind still pass: their steps read the Kafka events, BOS's committed
     offsets and the real pipeline-state endpoint. (`make features-any-bos` runs them all.)"""
     prefix = f"any-bos-{uuid.uuid4().hex[:8]}."
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features",
-            "-p",
-            "no:cacheprovider",
-            "-k",
-            "guest_batch_is_provisioned or an_unknown_pipeline or hung_service or regular_batch"
-            " or students_are_not_confirmed or same_pipeline_again",
-            "--no-bos-status-view",
-        ],
-        cwd=ROOT,
-        env={
-            **_environ(),
-            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "PIPELINE_HARNESS_TOPIC_PREFIX": prefix,
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    done = run_features(
+        kafka_bootstrap,
+        prefix,
+        "-k",
+        "guest_batch_is_provisioned or an_unknown_pipeline or hung_service or regular_batch"
+        " or students_are_not_confirmed or same_pipeline_again",
+        "--no-bos-status-view",
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "6 passed" in done.stdout
