@@ -71,11 +71,12 @@ class HttpChecker:
         decoded JSON for a JSON body, else the raw bytes; ``headers`` are lower-case."""
         found: list[Violation] = []
         for parameter in operation.parameters:
-            source = params if parameter.location == "path" else headers
-            name = parameter.name.lower() if parameter.location == "header" else parameter.name
-            if parameter.location not in ("path", "header"):
-                continue
-            value = source.get(name)
+            if parameter.location == "path":
+                value = params.get(parameter.name)
+            elif parameter.location == "header":
+                value = headers.get(parameter.name.lower())
+            else:
+                continue  # query and cookie parameters: none in this contract
             what = f"{parameter.location} parameter {parameter.name}"
             if value is None:
                 if parameter.required:
@@ -192,14 +193,6 @@ class ExchangeLog:
 
     def violations(self, *, batch_id: str | None = None) -> list[Violation]:
         return [v for e in self.exchanges(batch_id=batch_id) for v in e.violations]
-
-    def operation_counts(self) -> dict[str, int]:
-        """How often each operationId was exchanged (the coverage gate's HTTP column)."""
-        counts: dict[str, int] = {}
-        for exchange in self.exchanges():
-            if exchange.operation_id:
-                counts[exchange.operation_id] = counts.get(exchange.operation_id, 0) + 1
-        return counts
 
 
 def batch_of(operation: HttpOperation, params: Mapping[str, str], body: Any) -> str | None:

@@ -189,16 +189,21 @@ class ContractApp:
         self, operation: HttpOperation, problem: HttpProblem, correlation_id: str | None
     ) -> HttpReply:
         """``{"error": ErrorDetail}`` for ``problem``, naming this service and operation."""
+        return HttpReply(problem.status, self._error_body(problem, operation.id, correlation_id))
+
+    def _error_body(
+        self, problem: HttpProblem, operation_id: str, correlation_id: str | None
+    ) -> dict[str, Any]:
         detail = {
             "error_code": problem.error_code,
             "message": problem.message,
             "correlation_id": correlation_id or str(uuid.uuid4()),
             "timestamp": utc_now(),
             "service": self.service_id,
-            "operation": operation.id,
+            "operation": operation_id,
             "details": problem.details,
         }
-        return HttpReply(problem.status, {"error": detail})
+        return {"error": detail}
 
     def _invalid(
         self, operation: HttpOperation, problems: list[Violation], correlation_id: str | None
@@ -222,16 +227,8 @@ class ContractApp:
         status = exc.code or 404
         known = ", ".join(o.label for o in self.operations.values())
         message = f"{self.service_id} serves no {request.method} {request.path} (serves: {known})"
-        detail = {
-            "error_code": "RESOURCE_NOT_FOUND",
-            "message": message,
-            "correlation_id": str(uuid.uuid4()),
-            "timestamp": utc_now(),
-            "service": self.service_id,
-            "operation": "route",
-            "details": {},
-        }
-        return _json_response(status, {"error": detail})
+        problem = HttpProblem(status, "RESOURCE_NOT_FOUND", message)
+        return _json_response(status, self._error_body(problem, "route", None))
 
     def _record(
         self,
