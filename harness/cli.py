@@ -1,22 +1,29 @@
-"""The ``pipeline-harness`` command line: lint the contract, validate payloads, run a broker.
+"""The ``pipeline-harness`` command line: lint the contract, validate payloads, list the rules,
+run a broker.
 
-Exit codes: 0 clean, 1 findings (invalid records, lint findings), 2 bad usage or environment
-(unknown channel, unreadable file, no Java ...), always with a one-line or one-paragraph message,
-never a traceback.
+Exit codes, the same for every command: 0 clean (``validate``: nothing breaking; rule breaches
+are warnings), 1 findings (a breaking record, or with ``--strict`` a rule breach; lint
+findings), 2 bad usage or environment (unknown channel, unreadable or missing file, no Java
+...), always with a one-line or one-paragraph message, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import textwrap
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from harness.contract import Contract, companion_path, default_contract_path, load_contract
-from harness.errors import HarnessError, UsageError
+from harness.errors import HarnessError, InputError, UsageError, Violation
 from harness.exchanges import HttpChecker
+from harness.rules import Rule
 from harness.settings import Settings
 from harness.validation import ContractValidator
 from harness.validation_input import Record, read_records
@@ -33,12 +40,14 @@ def build_parser(extra_commands: Sequence[ExtraCommands] = ()) -> argparse.Argum
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         f"  {PROG} lint\n"
+        f"  {PROG} rules\n"
         f"  {PROG} validate --channel huleedu.els.batch.phase.outcome.v1 outcome.json\n"
         f"  {PROG} broker start --detach\n",
     )
     parser.add_argument("--contract", type=Path, help="the AsyncAPI document (default: shipped)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_lint(commands)
+    _add_rules(commands)
     _add_validate(commands)
     from harness.broker_cli import add_broker_commands
 
@@ -66,8 +75,8 @@ def _add_lint(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="check the contract (AsyncAPI and OpenAPI schemas, $refs, examples, roles)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Lint an AsyncAPI contract and its OpenAPI companion (openapi.yaml beside "
-        "it, when there is one): exit 0 when clean, else 1 and one line per finding "
-        "(FILE:/json/pointer: [rule] problem).",
+        "it, when there is one): exit 0 when clean, 1 and one line per finding "
+        "(FILE:/json/pointer: [rule] problem), 2 when the file cannot be read.",
         epilog=f"examples:\n  {PROG} lint\n  {PROG} lint my-fork/asyncapi.yaml",
     )
     lint.add_argument("spec", nargs="?", type=Path, help="the AsyncAPI document to lint")
@@ -78,6 +87,8 @@ def _run_lint(args: argparse.Namespace) -> int:
     from harness.lint import lint_contract
 
     path = args.spec or args.contract or default_contract_path()
+    if not Path(path).is_file():
+        raise InputError(f"cannot read {path}: no such file", hint="give the AsyncAPI document")
     findings = lint_contract(path)
     for finding in findings:
         print(finding.render(path))
@@ -86,6 +97,57 @@ def _run_lint(args: argparse.Namespace) -> int:
     summary = f"{checked}: {len(findings)} finding(s)" if findings else f"{checked}: clean"
     print(summary, file=sys.stderr)
     return 1 if findings else 0
+
+
+def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rules = commands.add_parser(
+        "rules",
+        help="list the contract's named clean rules (the `rule` level of every check)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="The contract states cleaner rules than the real system keeps. A finding "
+        "is `breaking` when the real consumers would reject or misroute the message, or breaks "
+        "one of these named rules (root x-rules of the contract), which the real consumers "
+        "accept. validate, up and the Gherkin suite report rule breaches by these ids.",
+        epilog=f"examples:\n  {PROG} rules\n  {PROG} rules --format json\n"
+        f"  {PROG} rules utc-timestamps",
+    )
+    rules.add_argument("rule", nargs="?", help="show one rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(func=_run_rules)
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    contract = load_contract(settings_from_args(args).contract_path, with_http=False)
+    chosen = [contract.rule(args.rule)] if args.rule else list(contract.rules.values())
+    if args.format == "json":
+        print(json.dumps([_rule_json(r) for r in chosen], indent=2))
+        return 0
+    for rule in chosen:
+        print(f"{rule.id}  ({rule.where})")
+        for heading, text in (
+            ("rule", rule.statement),
+            ("why", rule.rationale),
+            ("real system", rule.real_system),
+        ):
+            print(
+                textwrap.fill(
+                    text, 96, initial_indent=f"  {heading + ':':<13}", subsequent_indent=" " * 15
+                )
+            )
+        print()
+    print(f"{len(chosen)} rule(s) in {contract.path}", file=sys.stderr)
+    return 0
+
+
+def _rule_json(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "statement": rule.statement,
+        "rationale": rule.rationale,
+        "real_system": rule.real_system,
+        "tightens": list(rule.tightens),
+        "checked_on": rule.checked_on,
+    }
 
 
 def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -97,11 +159,16 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "a channel of the contract, or against an HTTP operation's body. With --channel each "
         "record is a whole EventEnvelope (with --data-only, the `data` payload alone). With "
         "--http each record is the operation's request body (with --response STATUS, the body "
-        "of that answer).\nExit 0 when every record is valid, 1 when any is not (one line per "
-        "failure: FILE:LINE: /json/pointer: reason), 2 on bad usage.",
+        "of that answer).\n\nEach finding is one line, FILE:LINE: LEVEL: CHANNEL /json/pointer: "
+        "reason, where LEVEL is `error` for a breaking finding (the real consumers would reject "
+        "it; a line that is not JSON is one) and `warning[RULE]` for a breach of a named clean "
+        "rule (`pipeline-harness rules`; the real consumers accept it).\n\nExit codes: 0 "
+        "nothing breaking (warnings allowed), 1 a breaking finding (with --strict: any "
+        "finding, warnings become error[RULE]), 2 bad usage or unreadable input.",
         epilog="examples:\n"
         f"  {PROG} validate --channel huleedu.batch.pipeline.completed.v1 envelope.json\n"
         f"  {PROG} validate --channel batchPipelineCompleted --data-only payloads.jsonl\n"
+        f"  {PROG} validate --strict --channel huleedu.pipeline.denied.v1 denials.jsonl\n"
         f"  my-service --dump-events | {PROG} validate --channel huleedu.els.batch.phase"
         ".outcome.v1 -\n"
         f"  {PROG} validate --http 'POST /internal/v1/pipelines/define' define-request.json\n"
@@ -118,6 +185,11 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     validate.add_argument(
         "--response", type=int, metavar="STATUS", help="with --http: records are answers of STATUS"
     )
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="rule breaches fail too (exit 1), as for this project's own services",
+    )
     validate.add_argument("file", help="JSON or JSON-lines file ('-' for standard input)")
     validate.set_defaults(func=_run_validate)
 
@@ -130,32 +202,29 @@ def _run_validate(args: argparse.Namespace) -> int:
         raise UsageError("--response goes with --http (the status of an HTTP answer)")
     channel = contract.channel(args.channel)
     validator = ContractValidator(contract)
-    records: list[Record] = read_records(args.file)
     explain = validator.explain_data if args.data_only else validator.explain
-    failures = 0
-    for record in records:
-        violations = explain(channel, record.document)
-        failures += bool(violations)
-        for violation in violations:
-            print(f"{record.source}:{record.line}: {violation.pointer or '/'}: {violation.reason}")
     what = "payload" if args.data_only else "envelope"
-    print(
-        f"{len(records)} {what}(s) checked against {channel.address} "
-        f"({channel.message.name}): {failures} invalid",
-        file=sys.stderr,
-    )
-    return 1 if failures else 0
+    tally = _Tally(args.strict)
+    for record in read_records(args.file):
+        violations = (
+            [Violation(channel.address, channel.message.name, "", record.problem)]
+            if record.problem is not None
+            else explain(channel, record.document)
+        )
+        tally.report(record, channel.address, violations)
+    return tally.finish(f"{what}(s) checked against {channel.address} ({channel.message.name})")
 
 
 def _validate_http(contract: Contract, args: argparse.Namespace) -> int:
     method, _, path = str(args.http).partition(" ")
     operation = contract.http(method, path) if path else contract.http_operation(args.http)
     checker = HttpChecker(contract)
-    records = read_records(args.file)
     what = f"status-{args.response} answer" if args.response is not None else "request body"
-    failures = 0
-    for record in records:
-        if args.response is None:
+    tally = _Tally(args.strict)
+    for record in read_records(args.file):
+        if record.problem is not None:
+            violations = [Violation(operation.label, what, "", record.problem)]
+        elif args.response is None:
             violations = checker.request(operation, params={}, headers={}, body=record.document)
             violations = [v for v in violations if v.message == "request body"]
         else:
@@ -165,15 +234,48 @@ def _validate_http(contract: Contract, args: argparse.Namespace) -> int:
                 content_type="application/json",
                 body=record.document,
             )
-        failures += bool(violations)
+        tally.report(record, operation.label, violations)
+    return tally.finish(f"{what}(s) checked against {operation.label} ({operation.id})")
+
+
+class _Tally:
+    """Prints each record's findings, one line each, and counts the verdicts."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.records = 0
+        self.breaking = 0
+        self.rules_only = 0
+        self.breaches: Counter[str] = Counter()
+
+    def report(self, record: Record, where: str, violations: Sequence[Violation]) -> None:
+        self.records += 1
+        if any(v.breaking for v in violations):
+            self.breaking += 1
+        elif violations:
+            self.rules_only += 1
         for violation in violations:
-            print(f"{record.source}:{record.line}: {violation.pointer or '/'}: {violation.reason}")
-    print(
-        f"{len(records)} {what}(s) checked against {operation.label} ({operation.id}): "
-        f"{failures} invalid",
-        file=sys.stderr,
-    )
-    return 1 if failures else 0
+            if violation.rule:
+                self.breaches[violation.rule] += 1
+            level = "error" if violation.breaking else self._rule_level(violation.rule)
+            print(
+                f"{record.source}:{record.line}: {level}: {where} "
+                f"{violation.pointer or '/'}: {violation.reason}"
+            )
+
+    def _rule_level(self, rule: str | None) -> str:
+        return f"{'error' if self.strict else 'warning'}[{rule}]"
+
+    def finish(self, checked: str) -> int:
+        rules = ", ".join(f"{r} {n}" for r, n in sorted(self.breaches.items()))
+        clean = self.records - self.breaking - self.rules_only
+        print(
+            f"{self.records} {checked}: {self.breaking} breaking, {self.rules_only} with rule "
+            f"breaches only{f' ({rules})' if rules else ''}, {clean} clean"
+            + (" (strict)" if self.strict else ""),
+            file=sys.stderr,
+        )
+        return 1 if self.breaking or (self.strict and self.rules_only) else 0
 
 
 def main(argv: Sequence[str] | None = None, extra_commands: Sequence[ExtraCommands] = ()) -> int:
@@ -188,6 +290,10 @@ def main(argv: Sequence[str] | None = None, extra_commands: Sequence[ExtraComman
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``... | head``): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

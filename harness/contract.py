@@ -30,9 +30,11 @@ from harness.errors import (
     UnknownHttpOperationError,
     UnknownMessageError,
     UnknownOperationError,
+    UnknownRuleError,
     UnknownServiceError,
 )
 from harness.openapi import HttpOperation, OpenApiReader, schema_root
+from harness.rules import WIRE_CHECKS, Rule, WireCheck, marked_nodes, rule_marks
 
 JsonObject = dict[str, Any]
 Action = Literal["send", "receive"]
@@ -122,6 +124,8 @@ class Contract:
     """The HTTP operations of openapi.yaml, by operationId (empty without that document)."""
     openapi_path: Path | None = None
     openapi_document: Mapping[str, Any] | None = None
+    rules: Mapping[str, Rule] = field(default_factory=lambda: MappingProxyType({}))
+    """The named clean rules of root ``x-rules``, by id (see harness.rules)."""
 
     @cached_property
     def schema_root(self) -> Mapping[str, Any]:
@@ -180,6 +184,15 @@ class Contract:
             if channel.message.name == name:
                 return channel.message
         raise UnknownMessageError(name, [c.message.name for c in self.channels.values()])
+
+    def rule(self, rule_id: str) -> Rule:
+        if rule_id not in self.rules:
+            raise UnknownRuleError(rule_id, list(self.rules))
+        return self.rules[rule_id]
+
+    def wire_rule(self, check: WireCheck) -> Rule | None:
+        """The rule a wire check judges (``key``, ``source_service``...), if one is declared."""
+        return next((r for r in self.rules.values() if r.checked_on == check), None)
 
     def service(self, service_id: str) -> Service:
         """The service with this id (``bos``, ``els``, ...)."""
@@ -298,6 +311,12 @@ def load_contract(
     if not allow_remote_refs:
         _refuse_remote_refs(http_source, openapi, companion=True)
     reader = OpenApiReader(http_source, openapi, frozenset(contract.services))
+    for pointer, node in marked_nodes(openapi):
+        unknown = [rid for rid in rule_marks(node) if rid not in contract.rules]
+        if unknown:
+            raise ContractLoadError(
+                str(http_source), f"x-rule {unknown[0]!r} is not declared in x-rules", where=pointer
+            )
     return replace(
         contract,
         http_operations=reader.read(),
@@ -371,6 +390,7 @@ class _ContractReader:
             for oid, raw in self._section("operations")
         }
         dead_letter = self.document.get("x-dead-letter-address", "huleedu.harness.dead_letter.v1")
+        rules = self._rules()
         return Contract(
             path=self.path,
             document=self.document,
@@ -378,6 +398,38 @@ class _ContractReader:
             services=MappingProxyType(services),
             operations=MappingProxyType(operations),
             dead_letter_address=str(dead_letter),
+            rules=MappingProxyType(rules),
+        )
+
+    def _rules(self) -> dict[str, Rule]:
+        """Root ``x-rules`` (optional), and every ``x-rule`` mark naming one of them."""
+        section = self.document.get("x-rules") or {}
+        if not isinstance(section, dict):
+            self._fail("expected a mapping of rule ids", "/x-rules")
+        rules = {rid: self._rule(str(rid), raw) for rid, raw in section.items()}
+        for pointer, node in marked_nodes(self.document):
+            for rid in rule_marks(node):
+                if rid not in rules:
+                    self._fail(f"x-rule {rid!r} is not declared in x-rules", pointer)
+        return rules
+
+    def _rule(self, rid: str, raw: Any) -> Rule:
+        where = f"/x-rules/{rid}"
+        if not isinstance(raw, dict):
+            self._fail("expected a mapping", where)
+        tightens = raw.get("tightens") or []
+        checked_on = raw.get("checked-on")
+        if not isinstance(tightens, list) or bool(tightens) == bool(checked_on):
+            self._fail("a rule has either `tightens: [keywords]` or `checked-on: CHECK`", where)
+        if checked_on is not None and checked_on not in WIRE_CHECKS:
+            self._fail(f"checked-on must be one of {', '.join(WIRE_CHECKS)}", f"{where}/checked-on")
+        return Rule(
+            id=rid,
+            statement=str(self._required(raw, "statement", where)).strip(),
+            rationale=str(self._required(raw, "rationale", where)).strip(),
+            real_system=str(self._required(raw, "real-system", where)).strip(),
+            tightens=tuple(str(k) for k in tightens),
+            checked_on=checked_on,
         )
 
     def _fail(self, reason: str, where: str) -> None:

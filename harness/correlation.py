@@ -97,4 +97,5 @@ def _violation(message: ObservedMessage, reason: str) -> Violation:
         message.name,
         "/correlation_id",
         f"[correlation] {reason} (correlation_id {message.correlation_id})",
+        sender=message.sender,
     )

@@ -10,7 +10,8 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     │   ├── UnknownMessageError
     │   ├── UnknownServiceError
     │   ├── UnknownOperationError
-    │   └── UnknownHttpOperationError     an HTTP method + path or operationId it lacks
+    │   ├── UnknownHttpOperationError     an HTTP method + path or operationId it lacks
+    │   └── UnknownRuleError              a rule id (x-rules) it does not declare
     ├── MessageError                  one message on the wire
     │   ├── EnvelopeDecodeError           not JSON, not an object
     │   └── ContractViolation             decoded, but breaks the contract (carries Violations)
@@ -32,6 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from harness.rules import Level
 
 
 class HarnessError(Exception):
@@ -105,20 +108,45 @@ class UnknownHttpOperationError(_UnknownName):
     kind = "HTTP operation"
 
 
+class UnknownRuleError(_UnknownName):
+    """A rule id the contract's ``x-rules`` does not declare."""
+
+    kind = "rule"
+
+
 # --- messages -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One way a message breaks the contract: where (JSON pointer) and why."""
+    """One way a message breaks the contract: where (JSON pointer), why, and how badly.
+
+    ``level`` is ``breaking`` (a real consumer would reject or misroute it) or ``rule`` (it
+    breaks the named clean rule ``rule`` of the contract's ``x-rules``; real consumers accept it).
+    """
 
     channel: str
     message: str
     pointer: str
     reason: str
+    level: Level = Level.BREAKING
+    rule: str | None = None
+    sender: str | None = None
+    """The service (x-services id) the finding is laid at: the publisher of a message, the
+    caller of an HTTP request, the server of an answer (None: not known)."""
+
+    @property
+    def breaking(self) -> bool:
+        return self.level is Level.BREAKING
+
+    @property
+    def label(self) -> str:
+        """``breaking`` or ``rule <id>``: the level as a person reads it."""
+        return f"rule {self.rule}" if self.rule else self.level.value
 
     def __str__(self) -> str:
-        return f"{self.channel} ({self.message}) {self.pointer or '/'}: {self.reason}"
+        where = f"{self.channel} ({self.message}) {self.pointer or '/'}: {self.reason}"
+        return f"{where} [rule {self.rule}]" if self.rule else where
 
 
 class MessageError(HarnessError):
@@ -144,7 +172,13 @@ class ContractViolation(MessageError):
         self.message_name = first.message if first else "?"
         lines = "; ".join(str(v) for v in self.violations[:5])
         more = f" (and {len(self.violations) - 5} more)" if len(self.violations) > 5 else ""
-        super().__init__(f"contract violation: {lines}{more}")
+        kind = "contract violation" if self.breaking else "contract rule breach"
+        super().__init__(f"{kind}: {lines}{more}")
+
+    @property
+    def breaking(self) -> bool:
+        """Whether any of the violations would break a real consumer (not only a rule)."""
+        return any(v.breaking for v in self.violations) or not self.violations
 
 
 # --- the broker -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.contract import Contract, resolve_pointer
@@ -165,7 +165,18 @@ class ExchangeLog:
         self._lock = threading.Lock()
 
     def record(self, exchange: HttpExchange) -> None:
-        """Keep ``exchange`` (once per request id) and tell the listeners."""
+        """Keep ``exchange`` (once per request id) and tell the listeners; each finding is
+        laid at the caller (its request) or the server (its answer)."""
+        exchange = replace(
+            exchange,
+            violations=tuple(
+                replace(
+                    v,
+                    sender=exchange.server if v.message.startswith("response") else exchange.caller,
+                )
+                for v in exchange.violations
+            ),
+        )
         with self._lock:
             if exchange.request_id is not None:
                 if exchange.request_id in self._request_ids:

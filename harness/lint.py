@@ -15,6 +15,9 @@ Rules (each finding names the rule and the place in the document):
 - ``source-service`` / ``key`` / ``batch``: examples carry the sender's ``source_service``, a value
   at the key binding's pointer and at the message's ``x-batch-pointer``;
 - ``correlation``: every message says which correlation id it carries (``x-correlation``).
+- ``x-rules``: every named clean rule has a statement, a rationale and what the real system does;
+  every ``x-rule`` mark (here or in the companion) names a declared schema rule and sits on a
+  node that has one of the keywords the rule tightens; every schema rule is marked somewhere.
 
 And on the HTTP companion (openapi.yaml beside the AsyncAPI document, when there is one):
 
@@ -39,7 +42,7 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -59,6 +62,7 @@ from harness.contract import (
 )
 from harness.errors import ContractError, ContractLoadError
 from harness.openapi import COMPANION, METHODS, OPENAPI_ROOT, escape
+from harness.rules import marked_nodes, rule_marks
 from harness.validation import ContractValidator
 
 
@@ -97,6 +101,7 @@ def lint_contract(path: Path) -> list[Finding]:
     findings = [*_meta_schema(document), *_refs(document, document, "")]
     companion = companion_path(path)
     openapi = _companion(companion, document, findings)
+    findings += _rules(document, openapi, str(companion))
     try:
         contract = load_contract(path, document=document, with_http=openapi is not None)
     except ContractLoadError as exc:
@@ -249,7 +254,9 @@ def _refs(
                 resolve_pointer(target, pointer)
             except (KeyError, IndexError, ValueError, TypeError):
                 yield Finding("ref", where, f"$ref {ref!r} does not resolve")
-            siblings = sorted(k for k in node if k != "$ref" and k not in _ANNOTATIONS)
+            siblings = sorted(
+                k for k in node if k != "$ref" and k not in _ANNOTATIONS and not k.startswith("x-")
+            )
             if siblings and not where.startswith("/channels/"):
                 yield Finding("ref-siblings", where, f"$ref with validating siblings {siblings}")
         for key, value in node.items():
@@ -257,6 +264,52 @@ def _refs(
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _refs(document, value, f"{where}/{index}", asyncapi)
+
+
+def _rules(
+    document: dict[str, Any], openapi: dict[str, Any] | None, companion: str
+) -> list[Finding]:
+    """The named clean rules are declared whole, and every mark means something."""
+    declared = document.get("x-rules") or {}
+    if not isinstance(declared, dict):
+        return [Finding("x-rules", "/x-rules", "expected a mapping of rule ids to rules")]
+    findings = [f for rid, raw in declared.items() for f in _rule_declaration(str(rid), raw)]
+    used: set[str] = set()
+    sources = [(document, None)] + ([(openapi, companion)] if openapi is not None else [])
+    for source, name in sources:
+        for where, node in marked_nodes(source):
+            for rid in rule_marks(node):
+                used.add(rid)
+                problem = _mark_problem(rid, declared.get(rid), node)
+                if problem:
+                    findings.append(Finding("x-rules", where, problem, name))
+    for rid, raw in declared.items():
+        if isinstance(raw, dict) and raw.get("tightens") and rid not in used:
+            problem = f"schema rule {rid!r} marks no schema node (x-rule: {rid})"
+            findings.append(Finding("x-rules", f"/x-rules/{escape(str(rid))}", problem))
+    return findings
+
+
+def _rule_declaration(rid: str, raw: Any) -> Iterator[Finding]:
+    where = f"/x-rules/{escape(rid)}"
+    rule = raw if isinstance(raw, dict) else {}
+    for part in ("statement", "rationale", "real-system"):
+        if not str(rule.get(part) or "").strip():
+            yield Finding("x-rules", where, f"rule {rid!r} has no {part}")
+    if bool(rule.get("tightens")) == bool(rule.get("checked-on")):
+        problem = f"rule {rid!r} needs either `tightens: [keywords]` or `checked-on: CHECK`"
+        yield Finding("x-rules", where, problem)
+
+
+def _mark_problem(rid: str, rule: Any, node: Mapping[str, Any]) -> str | None:
+    if not isinstance(rule, dict):
+        return f"x-rule {rid!r} is not declared in x-rules"
+    if not rule.get("tightens"):
+        return f"x-rule {rid!r} is a wire rule (checked-on), not a schema rule"
+    if not set(rule["tightens"]) & set(node):
+        owned = ", ".join(rule["tightens"])
+        return f"x-rule {rid!r} marks a node without any of its keywords ({owned})"
+    return None
 
 
 def _channels(contract: Contract) -> Iterator[Finding]:

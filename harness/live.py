@@ -26,7 +26,9 @@ from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_SERVICE, DEAD_LETTER_TOP
 from harness.contract import Channel, Contract, Message
 from harness.errors import HarnessError, Violation
 from harness.exchanges import HttpExchange
+from harness.findings import counts, describe
 from harness.observer import ContractObserver, ObservedMessage
+from harness.rules import Judgement
 
 Say = Callable[[str], None]
 
@@ -82,15 +84,23 @@ class WireSummary:
     dead_letters: list[DeadLetter] = field(default_factory=list)
     pipelines: list[Pipeline] = field(default_factory=list)
     unmodelled: Counter[str] = field(default_factory=Counter)
+    judgement: Judgement = field(default_factory=Judgement)
+    """Which findings fail the run (breaking always; rule breaches per harness.rules)."""
 
     @property
     def unfinished(self) -> list[Pipeline]:
         return [p for p in self.pipelines if p.ended is None]
 
     @property
+    def failing(self) -> list[Violation]:
+        """The findings that fail the run under its judgement."""
+        return [v for _, v in self.violations if self.judgement.fails(v)]
+
+    @property
     def broken(self) -> bool:
-        """Whether anything broke the contract (a violation or a dead letter)."""
-        return bool(self.violations or self.dead_letters)
+        """Whether anything broke the contract in a way that fails the run (a failing finding,
+        or a dead letter); rule breaches of a real service fail only when strict."""
+        return bool(self.failing or self.dead_letters)
 
     def lines(self) -> list[str]:
         """The summary for a person."""
@@ -103,8 +113,12 @@ class WireSummary:
             out += [
                 f"  {n:>5}  {server:<28} {what}" for (server, what), n in sorted(self.http.items())
             ]
-        out.append(f"contract violations: {len(self.violations)}")
-        out += [f"  {who}: {v}" for who, v in self.violations[:50]]
+        found = [v for _, v in self.violations]
+        out.append(
+            f"contract findings: {len(found)}: {counts(found)}; failing the run: "
+            f"{len(self.failing)}{' (strict)' if self.judgement.strict else ''}"
+        )
+        out += [f"  {line}" for line in describe(found[:200], self.judgement)]
         out.append(f"dead letters: {len(self.dead_letters)}")
         out += [
             f"  {d.original_topic} (by {d.service}): {d.reason}" for d in self.dead_letters[:50]
@@ -141,6 +155,9 @@ class WireSummary:
                     "message": v.message,
                     "pointer": v.pointer,
                     "reason": v.reason,
+                    "level": v.level.value,
+                    "rule": v.rule,
+                    "fails": self.judgement.fails(v),
                 }
                 for who, v in self.violations
             ],
@@ -165,6 +182,7 @@ class LiveWireCheck:
         say: Say = print,
         poll_s: float = 2.0,
         clock: Callable[[], float] = time.time,
+        judgement: Judgement | None = None,
     ) -> None:
         self.contract = contract
         self.bus = bus
@@ -172,7 +190,7 @@ class LiveWireCheck:
         self.say = say
         self.poll_s = poll_s
         self.clock = clock
-        self._summary = WireSummary()
+        self._summary = WireSummary(judgement=judgement or Judgement())
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._watched: set[str] = set()
@@ -210,6 +228,7 @@ class LiveWireCheck:
                 list(self._summary.dead_letters),
                 [],
                 Counter(self._summary.unmodelled),
+                self._summary.judgement,
             )
         summary.pipelines = self._pipelines()
         return summary
@@ -223,7 +242,7 @@ class LiveWireCheck:
             self._summary.violations += [(sender, v) for v in message.violations]
         for violation in message.violations:
             self._line(
-                f"VIOLATION {sender} {violation.channel} {violation.message} "
+                f"{self._heading(violation)} {sender} {violation.channel} {violation.message} "
                 f"{violation.pointer or '/'}: {violation.reason}"
             )
 
@@ -235,10 +254,18 @@ class LiveWireCheck:
             self._summary.violations += [(exchange.caller, v) for v in exchange.violations]
         for violation in exchange.violations:
             self._line(
-                f"VIOLATION {exchange.server} (called by {exchange.caller}) "
+                f"{self._heading(violation)} {exchange.server} (called by {exchange.caller}) "
                 f"{violation.channel} {violation.message} {violation.pointer or '/'}: "
                 f"{violation.reason}"
             )
+
+    def _heading(self, violation: Violation) -> str:
+        """``VIOLATION`` for a finding that fails the run, ``RULE <id> (reported)`` for a rule
+        breach that does not."""
+        if violation.breaking:
+            return "VIOLATION"
+        fails = self._summary.judgement.fails(violation)
+        return f"RULE {violation.rule}" + ("" if fails else " (reported)")
 
     def _on_dead_letter(self, delivery: Delivery) -> None:
         letter = DeadLetter(

@@ -3,12 +3,16 @@
 It reads every channel of the contract from the beginning (no consumer group, no commits), and
 for each message records what it saw and every way it breaks the contract:
 
-- ``schema``: the value is a JSON envelope valid for its channel (payload included);
-- ``event-type``: ``event_type`` equals the channel address;
-- ``source-service``: the publisher is a service the contract lets send on that channel;
+- ``schema``: the value is a JSON envelope valid for its channel (payload included; this covers
+  ``event_type`` = the channel address, rule ``event-type-is-topic``);
+- ``source-service``: the publisher is a service the contract lets send on that channel, by its
+  canonical name;
 - ``key``: the Kafka key is the field the channel's binding names;
 - ``correlation``: the pipeline's correlation chain holds (checked across channels, see
   ``harness.correlation``).
+
+Every finding carries its level (harness.rules): the wire checks judge the named rules the
+contract declares for them (``checked-on``), the schema findings are breaking or name a rule.
 
 HTTP is seen too: the observer owns an ``ExchangeLog`` (``observer.exchanges``) that the
 services' HTTP servers record into (harness.http_app), and its violations are the observer's.
@@ -29,7 +33,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.bus import Bus, Delivery, Subscription
@@ -38,6 +42,7 @@ from harness.correlation import correlation_breaches
 from harness.envelope import JsonObject
 from harness.errors import EnvelopeDecodeError, Violation
 from harness.exchanges import ExchangeLog
+from harness.rules import Level, WireCheck
 from harness.validation import ContractValidator
 from harness.waiting import wait_for
 
@@ -58,6 +63,9 @@ class ObservedMessage:
     seen_at: float
     document: JsonObject | None
     violations: tuple[Violation, ...] = field(default=())
+    sender: str | None = None
+    """The service (x-services id) that sent it: the one its source_service names (by any
+    name the contract knows), else the channel's one sender."""
 
     @property
     def name(self) -> str:
@@ -203,9 +211,12 @@ class ContractObserver:
             for e in self.exchanges.exchanges()
             if e.operation_id == COMPARISON_OVER_HTTP and e.correlation_id
         ]
-        chains = correlation_breaches(
-            self.messages(), batch_id=batch_id, requested_elsewhere=over_http
-        )
+        chains = [
+            self._at_level_of(breach, "correlation")
+            for breach in correlation_breaches(
+                self.messages(), batch_id=batch_id, requested_elsewhere=over_http
+            )
+        ]
         return per_message + chains + self.exchanges.violations(batch_id=batch_id)
 
     # -- waiting ---------------------------------------------------------------------------
@@ -271,7 +282,12 @@ class ContractObserver:
             document = delivery.json()
             problems = self._check(delivery, document)
         except EnvelopeDecodeError as exc:
-            document, problems = None, [self._violation(delivery, "", "schema", exc.reason)]
+            channel = delivery.channel
+            undecodable = Violation(
+                channel.address, channel.message.name, "", f"[schema] {exc.reason}"
+            )
+            document, problems = None, [undecodable]
+        sender = self._sender_of(delivery.channel, document)
         observed = ObservedMessage(
             channel=delivery.channel,
             topic=delivery.topic,
@@ -280,7 +296,8 @@ class ContractObserver:
             offset=delivery.offset,
             seen_at=self.clock(),
             document=document,
-            violations=tuple(problems),
+            violations=tuple(replace(v, sender=sender) for v in problems),
+            sender=sender,
         )
         with self._lock:
             self._messages.append(observed)
@@ -293,17 +310,22 @@ class ContractObserver:
         for listener in listeners:
             listener(observed)
 
+    def _sender_of(self, channel: Channel, document: JsonObject | None) -> str | None:
+        source = (document or {}).get("source_service")
+        for service in self.contract.services.values():
+            if source == service.source_service or source in service.seen_source_services:
+                return service.id
+        senders = self.contract.senders(channel)
+        return senders[0].id if len(senders) == 1 else None
+
     def _check(self, delivery: Delivery, document: JsonObject) -> list[Violation]:
         channel = delivery.channel
         problems = []
         if not self.validator.is_valid(channel, document):
             problems += [
-                Violation(v.channel, v.message, v.pointer, f"[schema] {v.reason}")
+                replace(v, reason=f"[schema] {v.reason}")
                 for v in self.validator.explain(channel, document)
             ]
-        if document.get("event_type") != channel.address:
-            reason = f"event_type {document.get('event_type')!r} is not the channel address"
-            problems.append(self._violation(delivery, "/event_type", "event-type", reason))
         problems += self._check_sender(delivery, document)
         expected_key = message_key(channel, document)
         if channel.message.key_pointer and delivery.key != expected_key:
@@ -328,9 +350,20 @@ class ContractObserver:
         else:
             allowed = ", ".join(s.source_service for s in senders) or "nobody"
             reason = f"source_service {source!r} may not publish here (allowed: {allowed})"
-        return [self._violation(delivery, "/source_service", "source-service", reason)]
+        return [self._violation(delivery, "/source_service", "source_service", reason)]
 
-    @staticmethod
-    def _violation(delivery: Delivery, pointer: str, rule: str, reason: str) -> Violation:
+    def _violation(
+        self, delivery: Delivery, pointer: str, check: WireCheck, reason: str
+    ) -> Violation:
         channel = delivery.channel
-        return Violation(channel.address, channel.message.name, pointer, f"[{rule}] {reason}")
+        label = check.replace("_", "-")
+        found = Violation(channel.address, channel.message.name, pointer, f"[{label}] {reason}")
+        return self._at_level_of(found, check)
+
+    def _at_level_of(self, violation: Violation, check: WireCheck) -> Violation:
+        """A wire check's finding, at the level of the rule the contract declares for it
+        (breaking when it declares none)."""
+        rule = self.contract.wire_rule(check)
+        if rule is None:
+            return violation
+        return replace(violation, level=Level.RULE, rule=rule.id)

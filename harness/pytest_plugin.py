@@ -24,7 +24,26 @@ from harness.broker import BrokerInfo, kafka_broker
 from harness.contract import Contract, load_contract
 from harness.kafka_bus import KafkaBus
 from harness.observer import ContractObserver
+from harness.rules import Judgement
 from harness.settings import Settings
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pipeline-harness")
+    group.addoption(
+        "--strict-rules",
+        action="store_true",
+        help="fail on breaches of the contract's named clean rules by any service, not only "
+        "by this project's own (breaking findings always fail; `pipeline-harness rules` lists "
+        "the rules)",
+    )
+
+
+@pytest.fixture(scope="session")
+def pipeline_judgement(request: pytest.FixtureRequest) -> Judgement:
+    """Which wire-check findings fail a test: breaking ones always, rule breaches only with
+    ``--strict-rules`` (the pipeline_system plugin adds: always for the services it runs)."""
+    return Judgement(strict=bool(request.config.getoption("--strict-rules")))
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,12 @@ one of them gets the same guarantees for free:
 - what it publishes gets ``event_type`` = the channel address, its own ``source_service``, the
   Kafka key from the contract's binding, and is validated before it leaves (unless a scenario
   deliberately breaks it);
-- what it receives is validated before a handler sees it; a message that breaks the contract, or
-  whose handler fails, is set aside on the dead-letter topic with the reason, and the service
-  goes on.
+- what it receives is validated before a handler sees it, the way the real consumers judge it:
+  a message with a breaking finding (or whose handler fails) is set aside on the dead-letter
+  topic with the reason, and the service goes on; one that breaks only named clean rules
+  (harness.rules: a naive timestamp, an event_type that is not the topic...) is accepted, as the
+  real consumers accept it, and its breaches are logged once per channel, rule and sender and
+  counted in ``rule_breaches``.
 
 Example::
 
@@ -22,6 +25,8 @@ Example::
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,10 +34,12 @@ from typing import Any
 from harness.bus import Bus, Delivery, Subscription
 from harness.contract import Channel, Contract, message_key
 from harness.envelope import Envelope
-from harness.errors import ContractError, ContractViolation, EnvelopeDecodeError
+from harness.errors import ContractError, ContractViolation, EnvelopeDecodeError, Violation
+from harness.rules import Verdict
 from harness.validation import ContractValidator
 
 EnvelopeHandler = Callable[[Envelope], None]
+log = logging.getLogger("harness.service")
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,8 @@ class ServiceEndpoint:
         self._subscription: Subscription | None = None
         self._may_send = {c.id for c in contract.produced_by(service_id)}
         self._may_receive = {c.id for c in contract.consumed_by(service_id)}
+        self.rule_breaches: Counter[tuple[str, str, str]] = Counter()
+        """Accepted messages that broke a named rule, by (channel id, rule id, source_service)."""
 
     def on(self, channel_name: str, handler: EnvelopeHandler) -> None:
         """Route messages of ``channel_name`` (id or address) to ``handler``."""
@@ -151,9 +160,31 @@ class ServiceEndpoint:
         except EnvelopeDecodeError as exc:
             self.bus.dead_letter(delivery, str(exc), service=self.service.id)
             return
-        if not self.validator.is_valid(delivery.channel, document):
-            violations = self.validator.explain(delivery.channel, document)
-            reason = str(ContractViolation(violations)) if violations else "invalid"
-            self.bus.dead_letter(delivery, reason, service=self.service.id)
-            return
-        self._routes[delivery.channel.id](Envelope.from_json(document))
+        channel = delivery.channel
+        verdict = self.validator.verdict(channel, document)
+        if verdict is not Verdict.CLEAN:
+            violations = self.validator.explain(channel, document)
+            breaking = [v for v in violations if v.breaking]
+            if verdict is Verdict.BREAKING:
+                reason = str(ContractViolation(breaking)) if breaking else "invalid"
+                self.bus.dead_letter(delivery, reason, service=self.service.id)
+                return
+            self._note_breaches(channel, document, violations)
+        self._routes[channel.id](Envelope.from_json(document))
+
+    def _note_breaches(
+        self, channel: Channel, document: Mapping[str, Any], violations: list[Violation]
+    ) -> None:
+        sender = str(document.get("source_service"))
+        for violation in violations:
+            key = (channel.id, str(violation.rule), sender)
+            if not self.rule_breaches[key]:
+                log.warning(
+                    "%s accepts %s from %s breaking rule %s (the real consumers accept it): %s",
+                    self.service.id,
+                    channel.message.name,
+                    sender,
+                    violation.rule,
+                    violation,
+                )
+            self.rule_breaches[key] += 1

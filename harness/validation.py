@@ -1,31 +1,40 @@
 """Checking envelopes and payloads against the contract, fast or with a full explanation.
 
+Two levels (harness.rules): a finding is ``breaking`` (the real consumers would reject or
+misroute the message) or breaks a named clean ``rule`` of the contract's ``x-rules``. One schema
+source yields both: the **strict** schema is the document as written, the **compatible** one
+drops the keywords that ``x-rule``-marked nodes hand to their rules.
+
 Two paths over the same schemas:
 
-- ``is_valid`` / ``is_valid_data``: a yes/no answer from jsonschema-rs (compiled once per channel),
-  for the wire check that sees every message. It compiles the same schemas under Draft 2019-09,
-  whose ``uuid`` format jsonschema-rs checks natively (a Python format callback costs 4x). The two
-  drafts agree on this contract because no ``$ref`` has validating siblings (Draft 7 ignores
-  them, 2019-09 applies them): the lint's ``ref-siblings`` rule keeps it so.
-- ``explain`` / ``explain_data``: every error, each with its JSON pointer and reason, from
-  python-jsonschema (Draft 7, the dialect AsyncAPI Schema extends), for the message a person reads.
+- ``verdict`` (and ``is_valid`` = clean, ``is_compatible`` = not breaking): a fast answer from
+  jsonschema-rs (compiled once per schema): one strict check for a clean message, one more,
+  compatible, for one that is not. It compiles the schemas under Draft 2019-09, whose ``uuid``
+  format jsonschema-rs checks natively (a Python format callback costs 4x). The two drafts agree
+  on this contract because no ``$ref`` has validating siblings (Draft 7 ignores them, 2019-09
+  applies them): the lint's ``ref-siblings`` rule keeps it so.
+- ``explain`` / ``explain_data``: every finding, each with its JSON pointer, reason, level and
+  rule id, from python-jsonschema (Draft 7, the dialect AsyncAPI Schema extends), for the
+  message a person reads. Breaking findings are the compatible schema's errors; a rule's
+  findings are those that appear when that one rule is put back.
 
-Formats are really checked on both paths: ``uuid`` and ``date-time`` (RFC 3339).
+The two paths agree on every verdict (tests/unit/test_rule_levels.py checks it). Formats are
+really checked on both paths: ``uuid`` and ``date-time`` (RFC 3339).
 
 Example::
 
     validator = ContractValidator(contract)
-    channel = contract.channel("huleedu.els.batch.phase.outcome.v1")
-    if not validator.is_valid(channel, envelope):
-        for violation in validator.explain(channel, envelope):
-            print(violation)          # ... /data/phase_status: 'done' is not one of [...]
+    channel = contract.channel("huleedu.pipeline.denied.v1")
+    validator.verdict(channel, envelope)        # Verdict.RULES: a naive denied_at
+    for violation in validator.explain(channel, envelope):
+        print(violation.label, violation)       # rule utc-timestamps ... /data/denied_at: ...
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import cached_property
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import jsonschema
@@ -35,6 +44,7 @@ from referencing.jsonschema import DRAFT7
 
 from harness.contract import Channel, Contract
 from harness.errors import ContractViolation, Violation
+from harness.rules import Level, Verdict, relaxed
 
 _CONTRACT_URI = "urn:huleedu:contract"
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -58,77 +68,110 @@ class ContractValidator:
         self.contract = contract
         self._fast: dict[tuple[str, str], Callable[[Any], bool]] = {}
         self._full: dict[tuple[str, str], jsonschema.Draft7Validator] = {}
+        self._schema_rules = tuple(r.id for r in contract.rules.values() if r.tightens)
+        self._documents: dict[str, Mapping[str, Any]] = {STRICT: contract.schema_root}
+        self._registries: dict[str, Registry[Any]] = {}
 
     # -- the fast path ---------------------------------------------------------------------
 
+    def verdict(self, channel: Channel, envelope: Any) -> Verdict:
+        """Clean, breaking only rules, or breaking, for ``envelope`` as a whole message."""
+        return self.verdict_at(channel.message.payload_pointer, envelope)
+
+    def verdict_data(self, channel: Channel, data: Any) -> Verdict:
+        """The verdict on ``data`` as the payload (the envelope's ``data``) of ``channel``."""
+        return self.verdict_at(channel.message.data_pointer, data)
+
+    def verdict_at(self, pointer: str, instance: Any) -> Verdict:
+        """The verdict for the schema at ``pointer`` (``#/x-openapi/paths/...`` for HTTP)."""
+        if self._fast_validator(STRICT, pointer)(instance):
+            return Verdict.CLEAN
+        if self._fast_validator(COMPATIBLE, pointer)(instance):
+            return Verdict.RULES
+        return Verdict.BREAKING
+
     def is_valid(self, channel: Channel, envelope: Any) -> bool:
-        """True when ``envelope`` is a valid whole message for ``channel``."""
-        return self._fast_validator(channel.message.payload_pointer)(envelope)
+        """True when ``envelope`` breaks nothing, not even a rule (the strict schema)."""
+        return self._fast_validator(STRICT, channel.message.payload_pointer)(envelope)
 
     def is_valid_data(self, channel: Channel, data: Any) -> bool:
-        """True when ``data`` is a valid payload (the envelope's ``data``) for ``channel``."""
-        return self._fast_validator(channel.message.data_pointer)(data)
+        """True when ``data`` is a payload of ``channel`` that breaks nothing."""
+        return self._fast_validator(STRICT, channel.message.data_pointer)(data)
+
+    def is_compatible(self, channel: Channel, envelope: Any) -> bool:
+        """True when the real consumers accept ``envelope`` (no breaking finding)."""
+        return self._fast_validator(COMPATIBLE, channel.message.payload_pointer)(envelope)
 
     # -- the explaining path ---------------------------------------------------------------
 
     def explain(self, channel: Channel, envelope: Any) -> list[Violation]:
-        """Every way ``envelope`` breaks the contract for ``channel`` (empty when valid)."""
+        """Every way ``envelope`` breaks the contract for ``channel`` (empty when clean):
+        breaking findings first, then rule breaches."""
         return self._violations(channel, channel.message.payload_pointer, envelope)
 
     def explain_data(self, channel: Channel, data: Any) -> list[Violation]:
         """Every way ``data`` breaks the payload schema of ``channel``."""
         return self._violations(channel, channel.message.data_pointer, data)
 
-    def check(self, channel: Channel, envelope: Any) -> None:
-        """Raise ContractViolation (with every violation) unless ``envelope`` is valid."""
-        if not self.is_valid(channel, envelope):
+    def check(self, channel: Channel, envelope: Any, *, strict: bool = True) -> None:
+        """Raise ContractViolation if ``envelope`` breaks the contract: anything at all when
+        ``strict`` (this project's own services), only breaking findings otherwise."""
+        verdict = self.verdict(channel, envelope)
+        if verdict.fails(strict=strict):
             raise ContractViolation(self.explain(channel, envelope) or self._unexplained(channel))
+
+    def check_data(self, channel: Channel, data: Any, *, strict: bool = True) -> None:
+        """Raise ContractViolation unless ``data`` is a valid payload for ``channel``."""
+        if self.verdict_data(channel, data).fails(strict=strict):
+            raise ContractViolation(self.explain_data(channel, data) or self._unexplained(channel))
 
     # -- any schema of the contract, by pointer (HTTP bodies and parameters) -----------------
 
     def is_valid_at(self, pointer: str, instance: Any) -> bool:
-        """The fast answer for the schema at ``pointer`` (``#/x-openapi/paths/...``)."""
-        return self._fast_validator(pointer)(instance)
+        """The fast strict answer for the schema at ``pointer`` (``#/x-openapi/paths/...``)."""
+        return self._fast_validator(STRICT, pointer)(instance)
 
     def explain_at(self, pointer: str, instance: Any, *, where: str, what: str) -> list[Violation]:
-        """Every error against the schema at ``pointer``; ``where``/``what`` name the place
+        """Every finding against the schema at ``pointer``; ``where``/``what`` name the place
         (``POST /v1/content``, ``request body``) in each Violation."""
         return self._explained(pointer, instance, where, what)
 
-    def check_data(self, channel: Channel, data: Any) -> None:
-        """Raise ContractViolation unless ``data`` is a valid payload for ``channel``."""
-        if not self.is_valid_data(channel, data):
-            raise ContractViolation(self.explain_data(channel, data) or self._unexplained(channel))
+    # -- compiled validators, once per schema variant ----------------------------------------
 
-    # -- compiled validators, once per schema ----------------------------------------------
+    def _document(self, variant: str) -> Mapping[str, Any]:
+        """The schema root of one variant: strict, compatible, or ``rule:<id>`` (compatible
+        plus that one rule)."""
+        if variant not in self._documents:
+            kept = variant.removeprefix(RULE) if variant.startswith(RULE) else None
+            drop = [rid for rid in self._schema_rules if rid != kept]
+            self._documents[variant] = relaxed(
+                self.contract.schema_root, rules=self.contract.rules, drop=drop
+            )
+        return self._documents[variant]
 
-    @cached_property
-    def _registry(self) -> Registry[Any]:
+    def _registry(self, variant: str) -> Registry[Any]:
         resource = Resource.from_contents(
-            dict(self.contract.schema_root), default_specification=DRAFT7
+            dict(self._document(variant)), default_specification=DRAFT7
         )
         registry: Registry[Any] = Registry().with_resource(_CONTRACT_URI, resource)
         return registry
 
-    def _rooted(self, pointer: str) -> dict[str, Any]:
-        """The document itself, rooted at ``pointer`` so that local ``$ref``s keep resolving."""
-        return {**self.contract.schema_root, "$ref": pointer}
-
-    def _fast_validator(self, pointer: str) -> Callable[[Any], bool]:
-        key = ("fast", pointer)
+    def _fast_validator(self, variant: str, pointer: str) -> Callable[[Any], bool]:
+        key = (variant, pointer)
         if key not in self._fast:
-            compiled = jsonschema_rs.Draft201909Validator(
-                self._rooted(pointer), validate_formats=True
-            )
+            rooted = {**self._document(variant), "$ref": pointer}
+            compiled = jsonschema_rs.Draft201909Validator(rooted, validate_formats=True)
             self._fast[key] = compiled.is_valid
         return self._fast[key]
 
-    def _full_validator(self, pointer: str) -> jsonschema.Draft7Validator:
-        key = ("full", pointer)
+    def _full_validator(self, variant: str, pointer: str) -> jsonschema.Draft7Validator:
+        key = (variant, pointer)
         if key not in self._full:
+            if variant not in self._registries:
+                self._registries[variant] = self._registry(variant)
             self._full[key] = jsonschema.Draft7Validator(
                 {"$ref": _CONTRACT_URI + pointer},
-                registry=self._registry,
+                registry=self._registries[variant],
                 format_checker=_format_checker(),
             )
         return self._full[key]
@@ -137,8 +180,28 @@ class ContractValidator:
         return self._explained(pointer, instance, channel.address, channel.message.name)
 
     def _explained(self, pointer: str, instance: Any, where: str, what: str) -> list[Violation]:
+        breaking = self._errors(COMPATIBLE, pointer, instance, where, what)
+        if self._fast_validator(STRICT, pointer)(instance):
+            return breaking
+        seen = {(v.pointer, v.reason) for v in breaking}
+        breaches = [
+            replace(v, level=Level.RULE, rule=rid)
+            for rid in self._schema_rules
+            if not self._fast_validator(f"{RULE}{rid}", pointer)(instance)
+            for v in self._errors(f"{RULE}{rid}", pointer, instance, where, what)
+            if (v.pointer, v.reason) not in seen
+        ]
+        if not breaking and not breaches:  # rules that only fail together (never seen)
+            breaches = [
+                Violation(where, what, "", "rejected by the strict schema only", Level.RULE, "?")
+            ]
+        return breaking + breaches
+
+    def _errors(
+        self, variant: str, pointer: str, instance: Any, where: str, what: str
+    ) -> list[Violation]:
         errors = sorted(
-            self._full_validator(pointer).iter_errors(instance),
+            self._full_validator(variant, pointer).iter_errors(instance),
             key=lambda e: [str(p) for p in e.absolute_path],
         )
         return [
@@ -155,6 +218,11 @@ class ContractValidator:
     def _unexplained(self, channel: Channel) -> list[Violation]:
         # The two engines disagree (never seen); still refuse, and say so.
         return [Violation(channel.address, channel.message.name, "", "rejected by the fast path")]
+
+
+STRICT = "strict"
+COMPATIBLE = "compatible"
+RULE = "rule:"
 
 
 def _leaves(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:

@@ -1,4 +1,7 @@
-"""Reading records to validate: one JSON document, or JSON lines, from a file or stdin."""
+"""Reading records to validate: one JSON document, or JSON lines, from a file or stdin.
+
+A line of JSON lines that is not JSON is a record too, with its ``problem``: the validator
+reports it as a breaking finding at its line number and goes on with the other lines."""
 
 from __future__ import annotations
 
@@ -13,11 +16,13 @@ from harness.errors import InputError
 
 @dataclass(frozen=True)
 class Record:
-    """One JSON document to validate, and where it came from."""
+    """One JSON document to validate, and where it came from; ``problem`` says why a line of
+    JSON lines could not be decoded (then ``document`` is None): a breaking finding."""
 
     source: str
     line: int
     document: Any
+    problem: str | None = None
 
 
 def read_records(name: str) -> list[Record]:
@@ -51,10 +56,8 @@ def _json_lines(source: str, text: str) -> list[Record]:
         try:
             records.append(Record(source, number, json.loads(line)))
         except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{source}:{number}: not JSON ({exc.msg} at column {exc.colno})",
-                hint="give one JSON document, or one JSON document per line",
-            ) from None
+            problem = f"not JSON ({exc.msg} at column {exc.colno})"
+            records.append(Record(source, number, None, problem))
     if not records:
         raise InputError(f"{source}: no JSON records (the file is empty)")
     return records

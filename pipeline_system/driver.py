@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING
 from harness.cli import PROG
 from harness.client import PipelineClient, RegisteredBatch
 from harness.errors import ClientError, UsageError, Violation, WaitTimeout
+from harness.findings import counts, describe
 from harness.observer import ContractObserver, ObservedMessage
 from harness.report import write_report
+from harness.rules import Judgement
 from harness.settings import Settings
 from harness.waiting import wait_for
 from pipeline_system.runtime import add_run_options, note, run_settings, running_bus
@@ -84,6 +86,13 @@ def add_run_command(commands: Subparsers) -> None:
         "--ready-timeout", type=float, default=120.0, help="seconds for a batch to be ready"
     )
     run.add_argument("--report", type=Path, metavar="PATH", help="write PATH.json and PATH.html")
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on the contract's named clean rules for every service; without it, rule "
+        "breaches of services `up` does not simulate (SIMULATED_SERVICES of --env-file) are "
+        "reported and only breaking findings fail",
+    )
     run.set_defaults(func=run_batches)
 
 
@@ -121,9 +130,17 @@ def run_batches(args: argparse.Namespace) -> int:
                 bus.contract, bus, bos_url=bos_url, exchanges=observer.exchanges
             )
             outcomes, batches = _drive(args, client, observer, pipelines)
-            return _verdict(args, observer, outcomes, batches)
+            return _verdict(args, observer, outcomes, batches, _judgement(args))
         finally:
             observer.stop()
+
+
+def _judgement(args: argparse.Namespace) -> Judgement:
+    """Strict for what this project runs: the API Gateway (this driver) and what ``up`` says it
+    simulates; the rest are real services, judged by --strict."""
+    env = read_env_file(args.env_file) if args.env_file else {}
+    simulated = {s.strip() for s in env.get("SIMULATED_SERVICES", "").split(",") if s.strip()}
+    return Judgement(strict=args.strict, own=frozenset({"api_gateway", *simulated}))
 
 
 def _targets(args: argparse.Namespace) -> tuple[Settings, str]:
@@ -256,6 +273,7 @@ def _verdict(
     observer: ContractObserver,
     outcomes: list[PipelineOutcome],
     batches: list[str],
+    judgement: Judgement,
 ) -> int:
     time.sleep(0.5)  # the tap reads many topics at once: let the last messages land
     violations: list[Violation] = [v for b in batches for v in observer.violations(batch_id=b)]
@@ -266,12 +284,13 @@ def _verdict(
     _say(f"\n== verdict ==\npipelines completed: {completed}/{len(outcomes)}")
     for outcome in outcomes:
         _say(f"  {outcome.pipeline} batch {outcome.batch_id}: {outcome.ending}")
-    _say(f"contract violations: {len(violations)}")
-    for violation in violations[:50]:
-        _say(f"  {violation}")
+    failing = [v for v in violations if judgement.fails(v)]
+    _say(f"contract findings: {counts(violations)}; failing the run: {len(failing)}")
+    for line in describe(violations[:200], judgement):
+        _say(f"  {line}")
     if args.report:
-        _write(args.report, observer, outcomes, batches, violations)
-    clean = completed == len(outcomes) and not violations
+        _write(args.report, observer, outcomes, batches, violations, judgement)
+    clean = completed == len(outcomes) and not failing
     _say("PASS" if clean else "FAIL")
     return 0 if clean else 1
 
@@ -282,11 +301,15 @@ def _write(
     outcomes: list[PipelineOutcome],
     batches: list[str],
     violations: list[Violation],
+    judgement: Judgement,
 ) -> None:
     base.parent.mkdir(parents=True, exist_ok=True)
     body = {
         "outcomes": [vars(o) | {"completed": o.completed} for o in outcomes],
-        "violations": [vars(v) for v in violations],
+        "findings": counts(violations),
+        "violations": [
+            vars(v) | {"level": v.level.value, "fails": judgement.fails(v)} for v in violations
+        ],
     }
     base.with_suffix(".json").write_text(json.dumps(body, indent=2), encoding="utf-8")
     messages = [m for b in batches for m in observer.messages(batch_id=b)]

@@ -30,6 +30,7 @@ ENV_KEYS: Mapping[str, str] = {
     "CMS_URL": "Class Management (the class roster)",
     "ENTITLEMENTS_URL": "Entitlements (the credit check)",
     "LANGUAGE_TOOL_URL": "LanguageTool (the grammar check)",
+    "SIMULATED_SERVICES": "the services up runs (judged strict; the others are real ones)",
 }
 """The keys ``up --env-file`` writes, and what each address is (README: "Put your real service
 in the loop")."""
@@ -61,6 +62,7 @@ class SystemAddresses:
                 "CMS_URL": served("cms"),
                 "ENTITLEMENTS_URL": served("entitlements"),
                 "LANGUAGE_TOOL_URL": served("language_tool"),
+                "SIMULATED_SERVICES": ",".join(system.services),
             }
         )
 

@@ -18,6 +18,7 @@ from harness.client import PipelineClient
 from harness.contract import Contract
 from harness.kafka_bus import KafkaBus
 from harness.observer import ContractObserver
+from harness.rules import Judgement
 from pipeline_system.environment import SystemAddresses, real_service_environment
 from pipeline_system.system import SERVICES, SimulatedSystem, build_system
 from reference_impl import ConductorConfig, OrchestratorConfig
@@ -76,6 +77,17 @@ def orchestrator_settings(
     return OrchestratorConfig(
         phase_timeout_s=phase_timeout_s if timeout is None else timeout,
         status_view=not config.getoption("--no-bos-status-view"),
+    )
+
+
+@pytest.fixture(scope="session")
+def pipeline_judgement(request: pytest.FixtureRequest, pipeline_contract: Contract) -> Judgement:
+    """Breaking findings fail; rule breaches fail for the services this suite runs (they must
+    pass strict) and, with --strict-rules, for the real ones left out with --without too."""
+    return Judgement.for_run(
+        pipeline_contract.services,
+        without=_left_out(request.config),
+        strict=bool(request.config.getoption("--strict-rules")),
     )
 
 

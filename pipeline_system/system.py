@@ -85,6 +85,12 @@ class SimulatedSystem:
     """The shared content store over HTTP, for services in other processes (real ones too)."""
 
     @property
+    def services(self) -> tuple[str, ...]:
+        """The ids of the services this system runs (the reference ones and the simulators)."""
+        reference = [sid for sid, runs in (("bos", self.bos), ("bcs", self.bcs)) if runs]
+        return (*reference, *self.simulators)
+
+    @property
     def content_url(self) -> str | None:
         return self.content_server.url if self.content_server else None
 

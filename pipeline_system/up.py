@@ -19,6 +19,7 @@ from harness.kafka_bus import KafkaBus
 from harness.live import LiveWireCheck, WireSummary
 from harness.observer import ContractObserver
 from harness.report import write_report
+from harness.rules import Judgement
 from pipeline_system.environment import ENV_KEYS, SystemAddresses, real_service_environment
 from pipeline_system.runtime import (
     add_run_options,
@@ -37,6 +38,7 @@ _EXAMPLES = f"""examples:
   {PROG} up
   {PROG} up --without spellchecker --env-file harness.env    # your real spellchecker joins
   {PROG} up --phase-timeout 600 --report reports/up --fail-on-violation
+  {PROG} up --without bos --strict --fail-on-violation       # a real BOS, judged strict
 
 then, from another terminal (BOS's address is printed, or in harness.env):
   . ./harness.env
@@ -90,7 +92,16 @@ def add_up_command(commands: Subparsers) -> None:
     up.add_argument(
         "--fail-on-violation",
         action="store_true",
-        help="exit 1 when anything broke the contract (a violation or a dead letter)",
+        help="exit 1 when anything broke the contract in a way that fails the run: a breaking "
+        "finding, a dead letter, a rule breach of a simulated service (or, with --strict, of a "
+        "real one)",
+    )
+    up.add_argument(
+        "--strict",
+        action="store_true",
+        help="judge the real services left out (--without) by the contract's named clean rules "
+        "too: their rule breaches fail the run instead of being reported (see "
+        "`pipeline-harness rules`)",
     )
     up.set_defaults(func=run_up)
 
@@ -99,7 +110,10 @@ def run_up(args: argparse.Namespace) -> int:
     with running_bus(run_settings(args), note) as bus:
         observer = ContractObserver(bus.contract, bus)
         observer.start()
-        live = LiveWireCheck(bus.contract, bus, observer, say=_say)
+        judgement = Judgement.for_run(
+            bus.contract.services, without=args.without, strict=args.strict
+        )
+        live = LiveWireCheck(bus.contract, bus, observer, say=_say, judgement=judgement)
         live.start()
         try:
             system = _system(args, bus, observer)

@@ -24,12 +24,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from harness.bus import Bus
-from harness.contract import Contract
+from harness.contract import Channel, Contract, resolve_pointer
 from harness.envelope import Envelope
+from harness.errors import UsageError
 from harness.exchanges import ExchangeLog
 from harness.http_app import ContractApp, Handler
 from harness.http_server import HttpServer
@@ -53,9 +54,36 @@ class Behaviour:
     hang: bool = False
     """Never answer (a hung or dead service)."""
     broken_output: bool = False
-    """Publish outputs that break the contract (an unexpected field), unchecked."""
+    """Publish outputs that break the contract, unchecked: a required field of the payload is
+    left out (a breaking finding; the real consumers reject it)."""
+    rule_breach: str | None = None
+    """Publish outputs that break only this named rule of the contract, unchecked:
+    ``no-unknown-fields`` (an unexpected field) or ``event-type-is-topic`` (event_type not the
+    topic). The consumers accept them; the wire check reports them."""
     seed: int = 0
     """Seeds every random choice, so a run can be replayed."""
+
+    def __post_init__(self) -> None:
+        if self.rule_breach is not None and self.rule_breach not in RULE_BREACHES:
+            raise UsageError(
+                f"rule_breach {self.rule_breach!r} is not one a simulator can break.",
+                hint=f"one of: {', '.join(RULE_BREACHES)}",
+            )
+
+
+RULE_BREACHES = ("no-unknown-fields", "event-type-is-topic")
+"""The rules ``Behaviour.rule_breach`` can break."""
+
+
+def without_a_required_field(
+    contract: Contract, channel: Channel, data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``data`` less the last required field of its schema that is neither the batch id nor
+    the key (so the message is still found and ordered, and broken)."""
+    schema = resolve_pointer(contract.document, channel.message.data_pointer)
+    kept = {channel.message.batch_pointer, channel.message.key_pointer}
+    droppable = [f for f in schema.get("required", []) if f in data and f"/data/{f}" not in kept]
+    return {k: v for k, v in data.items() if not droppable or k != droppable[-1]}
 
 
 class Simulator:
@@ -129,11 +157,15 @@ class Simulator:
         behaviour = self.behaviour
         channel = self.contract.channel(channel_id)
         if behaviour.broken_output:
+            data = without_a_required_field(self.contract, channel, data)
+        if behaviour.rule_breach == "no-unknown-fields":
             data = {**data, "unexpected_field": "breaks additionalProperties: false"}
         envelope = self.endpoint.envelope_for(
             channel, data, correlation_id=correlation_id, metadata=metadata
         )
-        self.endpoint.validate_outgoing = not behaviour.broken_output
+        if behaviour.rule_breach == "event-type-is-topic":
+            envelope = replace(envelope, event_type=channel.message.name)
+        self.endpoint.validate_outgoing = not (behaviour.broken_output or behaviour.rule_breach)
         for _ in range(2 if behaviour.duplicate_outputs else 1):
             self.endpoint.send(channel, envelope)
 

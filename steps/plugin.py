@@ -28,6 +28,7 @@ from pytest_bdd.parser import Feature, Scenario
 from harness.contract import Contract
 from harness.errors import Violation
 from harness.observer import ContractObserver
+from harness.rules import Judgement
 from steps.behaviour_changes import SimulatedServices, SimulatorBehaviours
 from steps.context import BatchUnderTest, Deadlines, PipelineScenario
 from steps.coverage_gate import SuiteRun, gate_heading, measure
@@ -181,11 +182,15 @@ def pytest_bdd_after_scenario(
         return
     pipeline, observer = owned
     deadlines: Deadlines = request.getfixturevalue("step_deadlines")
-    violations = settled_violations(observer, pipeline, within_s=deadlines.settle_s)
+    judgement: Judgement = request.getfixturevalue("pipeline_judgement")
+    violations = settled_violations(
+        observer, pipeline, within_s=deadlines.settle_s, judgement=judgement
+    )
     request.node.stash[VIOLATIONS] = violations
-    if not violations or request.node.stash.get(STEP_FAILED, False):
+    failing = any(judgement.fails(v) for v in violations)
+    if not failing or request.node.stash.get(STEP_FAILED, False):
         return
-    failure = WireCheckFailed(scenario.name, violations)
+    failure = WireCheckFailed(scenario.name, violations, judgement)
     if scenario.steps:  # so that cucumber JSON, which knows only steps, shows the failure
         request.config.hook.pytest_bdd_step_error(
             request=request,

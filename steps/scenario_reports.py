@@ -10,10 +10,11 @@ from pathlib import Path
 
 from harness.contract import Contract
 from harness.errors import Violation
+from harness.findings import counts, describe
 from harness.observer import ContractObserver
 from harness.report import write_report
 from steps.context import PipelineScenario
-from steps.wire_check import describe, scenario_messages
+from steps.wire_check import scenario_messages
 
 
 def slug(text: str, limit: int = 80) -> str:
@@ -48,7 +49,7 @@ def write_scenario_report(
         f"request {r.pipeline}{' (retry)' if r.is_retry else ''}: correlation id {r.correlation_id}"
         for r in scenario.requests
     ]
-    summary.append(f"wire check: {len(violations)} contract violation(s)")
+    summary.append(f"wire check: {len(violations)} finding(s): {counts(violations)}")
     summary += describe(violations)
     messages = scenario_messages(observer, scenario)
     correlations = {r.correlation_id for r in scenario.requests}

@@ -2,22 +2,24 @@
 
 A scenario's messages are those of its batch ids (the observer checks schema, event_type,
 source_service, key and the correlation chain of each), plus any message without a batch id
-that carries one of the scenario's correlation ids. Any violation fails the scenario, naming the
-message, the channel and the JSON pointer of each::
+that carries one of the scenario's correlation ids. A violation that fails the run's judgement
+(breaking; a rule breach of this project's own services, or of any with --strict-rules) fails
+the scenario, naming the message, the channel and the JSON pointer of each::
 
-    violations = settled_violations(observer, scenario, within_s=2.0)
-    if violations:
-        raise WireCheckFailed(scenario.name, violations)
+    violations = settled_violations(observer, scenario, within_s=2.0, judgement=judgement)
+    if any(judgement.fails(v) for v in violations):
+        raise WireCheckFailed(scenario.name, violations, judgement)
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 from harness.errors import ContractViolation, Violation, WaitTimeout
+from harness.findings import counts, describe
 from harness.observer import ContractObserver, ObservedMessage
+from harness.rules import Judgement
 from harness.waiting import wait_for
 from steps.context import PipelineScenario
 
@@ -42,14 +44,26 @@ def scenario_violations(observer: ContractObserver, scenario: PipelineScenario) 
 
 
 def settled_violations(
-    observer: ContractObserver, scenario: PipelineScenario, *, within_s: float
+    observer: ContractObserver,
+    scenario: PipelineScenario,
+    *,
+    within_s: float,
+    judgement: Judgement | None = None,
 ) -> list[Violation]:
     """The scenario's violations once settled (see ``settle``)."""
-    return settle(lambda: scenario_violations(observer, scenario), within_s=within_s)
+    return settle(
+        lambda: scenario_violations(observer, scenario), within_s=within_s, judgement=judgement
+    )
 
 
-def settle(violations: Callable[[], list[Violation]], *, within_s: float) -> list[Violation]:
-    """``violations()`` once settled: none, or still some after ``within_s``.
+def settle(
+    violations: Callable[[], list[Violation]],
+    *,
+    within_s: float,
+    judgement: Judgement | None = None,
+) -> list[Violation]:
+    """``violations()`` once settled: none that fails ``judgement`` (by default: none at all),
+    or still some after ``within_s``.
 
     The tap reads every topic at once, so it may record a consequence before its cause (a
     denial before the request it answers): a correlation chain is only broken if the cause
@@ -59,7 +73,7 @@ def settle(violations: Callable[[], list[Violation]], *, within_s: float) -> lis
 
     def clean() -> bool:
         found[:] = violations()
-        return not found
+        return not any(judgement.fails(v) if judgement else True for v in found)
 
     with contextlib.suppress(WaitTimeout):
         wait_for(clean, within_s=within_s, awaited="the wire check to settle", interval_s=0.05)
@@ -79,22 +93,14 @@ def _without_batch(observer: ContractObserver, scenario: PipelineScenario) -> li
 class WireCheckFailed(ContractViolation):
     """Messages of a scenario broke the contract; ``violations`` says which, where and why."""
 
-    def __init__(self, scenario: str, violations: Sequence[Violation]) -> None:
+    def __init__(
+        self, scenario: str, violations: Sequence[Violation], judgement: Judgement | None = None
+    ) -> None:
         super().__init__(violations)
         self.scenario = scenario
-        lines = "\n".join(f"  - {line}" for line in describe(self.violations))
+        failing = [v for v in self.violations if judgement is None or judgement.fails(v)]
+        lines = "\n".join(f"  {line}" for line in describe(self.violations, judgement))
         self.args = (
-            f"the wire check failed: {len(self.violations)} contract violation(s) in the "
-            f"messages of scenario {scenario!r}:\n{lines}",
+            f"the wire check failed: {len(failing)} contract violation(s) in the messages of "
+            f"scenario {scenario!r} ({counts(self.violations)}):\n{lines}",
         )
-
-
-def describe(violations: Sequence[Violation]) -> list[str]:
-    """Each distinct violation for a person: the message, its channel, the JSON pointer, the
-    reason, and how many messages broke the contract that way."""
-    counted = Counter(violations)
-    return [
-        f"{v.message} on channel {v.channel} at {v.pointer or '/'}: {v.reason}"
-        + (f" (x{n})" if n > 1 else "")
-        for v, n in counted.items()
-    ]

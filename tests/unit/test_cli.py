@@ -50,8 +50,10 @@ def test_invalid_json_lines_print_file_line_pointer_reason(
     records.write_text("\n".join(json.dumps(r) for r in (good, bad, good)) + "\n")
     assert main(["validate", "--channel", COMPLETED, str(records)]) == 1
     out = capsys.readouterr()
-    assert out.out.startswith(f"{records}:2: /correlation_id: 'nope' is not a 'uuid'")
-    assert "3 envelope(s) checked" in out.err and "1 invalid" in out.err
+    assert out.out.startswith(
+        f"{records}:2: error: {COMPLETED} /correlation_id: 'nope' is not a 'uuid'"
+    )
+    assert "3 envelope(s) checked" in out.err and "1 breaking" in out.err
 
 
 def test_data_only_validates_payloads(
@@ -65,7 +67,7 @@ def test_data_only_validates_payloads(
     )
     record.write_text(json.dumps({**data, "batch_id": 7}))
     assert main(["validate", "--channel", COMPLETED, "--data-only", str(record)]) == 1
-    assert f"{record}:1: /batch_id: 7 is not of type" in capsys.readouterr().out
+    assert f"{record}:1: error: {COMPLETED} /batch_id: 7 is not of type" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -73,7 +75,7 @@ def test_data_only_validates_payloads(
     [
         (["--channel", "huleedu.nope.v1", "FILE"], "the contract has no channel 'huleedu.nope.v1'"),
         (["--channel", COMPLETED, "missing.json"], "cannot read missing.json: no such file"),
-        (["--channel", COMPLETED, "BADLINES"], ":2: not JSON"),
+        (["--channel", COMPLETED, "EMPTY"], "EMPTY: no JSON records"),
     ],
 )
 def test_bad_usage_exits_2_with_one_message(
@@ -86,7 +88,7 @@ def test_bad_usage_exits_2_with_one_message(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("FILE").write_text(json.dumps(_example(contract)))
-    Path("BADLINES").write_text(json.dumps(_example(contract)) + "\n{not json\n")
+    Path("EMPTY").write_text("\n")
     assert main(["validate", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("pipeline-harness: error:") and message in err
@@ -98,8 +100,9 @@ def test_the_installed_command_reads_stdin_and_never_shows_a_traceback(
 ) -> None:
     command = [sys.executable, "-m", "harness.cli", "validate", "--channel", COMPLETED, "-"]
     done = subprocess.run(command, input="[1,", capture_output=True, text=True, check=False)
-    assert done.returncode == 2
-    assert "<stdin>:1: not JSON" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "<stdin>:1: error: " in done.stdout and "not JSON" in done.stdout
+    assert "Traceback" not in done.stderr
     ok = json.dumps(_example(contract))
     assert (
         subprocess.run(command, input=ok, capture_output=True, text=True, check=False).returncode
@@ -122,7 +125,10 @@ def test_validate_checks_an_http_request_body_by_method_and_path(
     records.write_text("\n".join(json.dumps(r) for r in (good, bad)) + "\n")
     assert main(["validate", "--http", "POST /internal/v1/pipelines/define", str(records)]) == 1
     out, err = capsys.readouterr()
-    assert out.strip() == f"{records}:2: /correlation_id: 'nope' is not a 'uuid'"
+    assert out.strip() == (
+        f"{records}:2: error: POST /internal/v1/pipelines/define /correlation_id: "
+        "'nope' is not a 'uuid'"
+    )
     assert "2 request body(s) checked against POST /internal/v1/pipelines/define" in err
 
 

@@ -73,8 +73,8 @@ def _dangling_ref(document: Doc) -> None:
 
 
 def _ref_with_type(document: Doc) -> None:
-    schema = document["components"]["schemas"]["BatchPipelineCompletedV1"]
-    schema["properties"]["final_status"]["type"] = "string"
+    schema = document["components"]["schemas"]["ELSBatchPhaseOutcomeV1"]
+    schema["properties"]["phase_status"]["type"] = "string"
 
 
 def _not_asyncapi(document: Doc) -> None:
@@ -98,6 +98,36 @@ def _bad_correlation_kind(document: Doc) -> None:
     _message(document)["x-correlation"] = "whatever"
 
 
+def _rule_without_rationale(document: Doc) -> None:
+    del document["x-rules"]["utc-timestamps"]["rationale"]
+
+
+def _rule_without_a_check(document: Doc) -> None:
+    del document["x-rules"]["key-by-batch"]["checked-on"]
+
+
+def _mark_of_an_undeclared_rule(document: Doc) -> None:
+    schema = document["components"]["schemas"]["BatchPipelineCompletedV1"]
+    schema["properties"]["batch_id"]["x-rule"] = "no-such-rule"
+
+
+def _mark_without_the_rules_keyword(document: Doc) -> None:
+    schema = document["components"]["schemas"]["BatchPipelineCompletedV1"]
+    schema["properties"]["batch_id"]["x-rule"] = "utc-timestamps"
+
+
+def _mark_of_a_wire_rule(document: Doc) -> None:
+    schema = document["components"]["schemas"]["BatchPipelineCompletedV1"]
+    schema["properties"]["batch_id"]["x-rule"] = "key-by-batch"
+
+
+def _schema_rule_marked_nowhere(document: Doc) -> None:
+    final_status = document["components"]["schemas"]["BatchPipelineCompletedV1"]["properties"][
+        "final_status"
+    ]
+    del final_status["allOf"][1]["x-rule"]
+
+
 @pytest.mark.parametrize(
     ("mutate", "rule"),
     [
@@ -113,6 +143,12 @@ def _bad_correlation_kind(document: Doc) -> None:
         (_no_key_value, "key"),
         (_no_batch_value, "batch"),
         (_bad_correlation_kind, "correlation"),
+        (_rule_without_rationale, "x-rules"),
+        (_rule_without_a_check, "x-rules"),
+        (_mark_of_an_undeclared_rule, "x-rules"),
+        (_mark_without_the_rules_keyword, "x-rules"),
+        (_mark_of_a_wire_rule, "x-rules"),
+        (_schema_rule_marked_nowhere, "x-rules"),
     ],
 )
 def test_each_rule_catches_its_breakage(

@@ -11,6 +11,7 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import new_id
+from harness.errors import UsageError
 from harness.memory_bus import InMemoryBus
 from harness.observer import ContractObserver, ObservedMessage
 from harness.waiting import wait_for
@@ -214,8 +215,27 @@ def test_broken_output_reaches_the_bus_and_breaks_the_contract(
     file_service(broken_output=True)
     batch_id, _ = register(send, 1)
     (message,), _ = file_events(wire, batch_id, 1)
+    assert "file_size_bytes" not in message.data
+    (violation,) = message.violations
+    assert violation.breaking and violation.pointer == "/data"
+    assert "'file_size_bytes' is a required property" in violation.reason
+
+
+def test_a_rule_breach_reaches_the_bus_as_a_rule_finding_not_a_breaking_one(
+    file_service: Start, send: ScriptedSender, wire: ContractObserver
+) -> None:
+    file_service(rule_breach="no-unknown-fields")
+    batch_id, _ = register(send, 1)
+    (message,), _ = file_events(wire, batch_id, 1)
     assert message.data["unexpected_field"]
-    assert any("unexpected_field" in v.reason for v in message.violations)
+    (violation,) = message.violations
+    assert not violation.breaking and violation.rule == "no-unknown-fields"
+    assert violation.sender == "file_service"
+
+
+def test_an_unknown_rule_breach_is_refused_at_once() -> None:
+    with pytest.raises(UsageError, match="utc-timestamps"):
+        FileBehaviour(rule_breach="utc-timestamps")
 
 
 def test_behaviour_can_change_while_running(
