@@ -44,7 +44,7 @@ def describe(violations: Sequence[Violation], judgement: Judgement | None = None
         for violation, n in Counter(members).items():
             verdict = ""
             if judgement is not None and not violation.breaking:
-                verdict = " - fails (strict)" if judgement.fails(violation) else " - reported"
+                verdict = " - fails" if judgement.fails(violation) else " - reported"
             sender = f" from {violation.sender}" if violation.sender else ""
             lines.append(
                 f"  {violation.message} on channel {violation.channel}{sender} at "

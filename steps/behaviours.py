@@ -67,6 +67,16 @@ def service_breaks_contract(
     simulator_behaviours.change(service_id(pipeline_contract, service), broken_output=True)
 
 
+@given(phrase("{service} publishes messages that break the rule {rule}"))
+def service_breaks_rule(
+    pipeline_contract: Contract,
+    simulator_behaviours: SimulatorBehaviours,
+    service: str,
+    rule: str,
+) -> None:
+    simulator_behaviours.change(service_id(pipeline_contract, service), rule_breach=rule)
+
+
 @given(phrase("the LLM provider answers {percent:d}% of comparisons with an error"))
 def llm_errors(simulator_behaviours: SimulatorBehaviours, percent: int) -> None:
     simulator_behaviours.change("llm_provider", error_rate=percent / 100)

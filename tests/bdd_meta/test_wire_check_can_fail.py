@@ -24,13 +24,23 @@ Feature: The wire check
   Scenario: The file service keeps the contract
     When a teacher registers a GUEST batch of 2 essays
     Then the file service publishes 2 EssayContentProvisionedV1 for the batch
+
+  Scenario: The file service breaks a rule
+    Given the file service publishes messages that break the rule no-unknown-fields
+    When a teacher registers a GUEST batch of 2 essays
+    Then the file service publishes 2 EssayContentProvisionedV1 for the batch
 """
 BROKEN = "test_the_file_service_breaks_the_contract"
 KEPT = "test_the_file_service_keeps_the_contract"
+RULE = "test_the_file_service_breaks_a_rule"
 CHANNEL = "huleedu.file.essay.content.provisioned.v1"
 VIOLATION = (
-    f"EssayContentProvisionedV1 on channel {CHANNEL} at /data: [schema] Additional properties "
-    "are not allowed ('unexpected_field' was unexpected)"
+    f"EssayContentProvisionedV1 on channel {CHANNEL} from file_service at /data: [schema] "
+    "'file_size_bytes' is a required property"
+)
+RULE_BREACH = (
+    f"EssayContentProvisionedV1 on channel {CHANNEL} from file_service at /data: [schema] "
+    "Additional properties are not allowed ('unexpected_field' was unexpected) (x2) - fails"
 )
 
 
@@ -47,6 +57,11 @@ def test_a_broken_simulator_fails_its_scenario_with_message_channel_and_pointer(
     assert "the wire check failed" in failure.attrib["message"]
     assert VIOLATION in (failure.text or "")
     assert VIOLATION in run.output
+    # a rule breach by one of this project's own simulators fails too: they must pass strict
+    rule_failure = cases[RULE].find("failure")
+    assert rule_failure is not None, run.output
+    assert "rule no-unknown-fields (2)" in (rule_failure.text or "")
+    assert RULE_BREACH in (rule_failure.text or "")
 
 
 def test_the_failure_shows_in_cucumber_json_and_the_scenario_report(
@@ -62,6 +77,6 @@ def test_the_failure_shows_in_cucumber_json_and_the_scenario_report(
     report = run.reports() / "scenarios" / "wire-the-file-service-breaks-the-contract.html"
     page = report.read_text(encoding="utf-8")
     assert "result: failed" in page
-    assert "wire check: 2 contract violation(s)" in page
+    assert "wire check: 2 finding(s): 2 breaking, 0 rule breach(es)" in page
     assert html.escape(f"{VIOLATION} (x2)") in page
     assert re.search(r"\d+ messages observed on the wire, 2 breaking the contract", page)

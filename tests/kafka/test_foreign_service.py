@@ -119,11 +119,11 @@ def test_a_foreign_spellchecker_in_the_loop_runs_clean(hosted: Hosted) -> None:
     done = hosted.run("--essays", "3", "--timeout", "90")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pipelines completed: 1/1" in done.stdout
-    assert "contract violations: 0" in done.stdout
+    assert "contract findings: 0 breaking, 0 rule breach(es); failing the run: 0" in done.stdout
     code = hosted.stop()
     assert code == 0, hosted.up.lines[-30:]
     summary = "\n".join(hosted.up.lines)
-    assert "contract violations: 0" in summary
+    assert "contract findings: 0: 0 breaking, 0 rule breach(es)" in summary
     assert "spell-checker-service        SpellcheckResultV1" in summary
     assert not any(
         line.startswith(tuple("0123456789")) and "VIOLATION" in line for line in hosted.up.lines
@@ -139,28 +139,71 @@ def test_a_misbehaving_service_is_reported_breach_by_breach(
         assert done.returncode == 1, done.stdout + done.stderr
         assert "FAIL" in done.stdout
         wait_for(
-            lambda: sum("VIOLATION" in line for line in hosted.up.lines) >= 6 or None,
+            lambda: (
+                sum(line.split(" ")[1:2] in (["VIOLATION"], ["RULE"]) for line in hosted.up.lines)
+                >= 6
+                or None
+            ),
             within_s=30,
-            awaited="six violations reported live",
+            awaited="six findings reported live",
             seen=lambda: hosted.up.lines[-10:],
         )
     finally:
         hosted.stop()
-    live = [line for line in hosted.up.lines if "VIOLATION spell-checker-service" in line]
+    live = [line for line in hosted.up.lines if " spell-checker-service " in line]
     thin = "huleedu.batch.spellcheck.phase.completed.v1 SpellcheckPhaseCompletedV1"
     rich = "huleedu.essay.spellcheck.results.v1 SpellcheckResultV1"
-    expected = {
-        "missing required field": (thin, "'processing_duration_ms' is a required property"),
-        "event_type not the topic": (thin, "/event_type"),
-        "wrong key": (rich, "[key] Kafka key"),
-        "naive timestamp": (rich, "/event_timestamp"),
-        "unknown field": (rich, "'debug_note' was unexpected"),
-        "a message it never sends": ("BatchPipelineCompletedV1", "may not publish here"),
+    breaking = "VIOLATION"
+    expected = {  # breach: (the line's level, where, what)
+        "missing required field": (
+            breaking,
+            thin,
+            "'processing_duration_ms' is a required property",
+        ),
+        "event_type not the topic": ("RULE event-type-is-topic (reported)", thin, "/event_type"),
+        "wrong key": ("RULE key-by-batch (reported)", rich, "[key] Kafka key"),
+        "naive timestamp": ("RULE utc-timestamps (reported)", rich, "/event_timestamp"),
+        "unknown field": ("RULE no-unknown-fields (reported)", rich, "'debug_note' was unexpected"),
+        "a message it never sends": (
+            "RULE canonical-source-service (reported)",
+            "BatchPipelineCompletedV1",
+            "may not publish here",
+        ),
     }
-    for breach, (where, what) in expected.items():
-        assert any(where in line and what in line for line in live), (breach, live)
+    for breach, (level, where, what) in expected.items():
+        assert any(
+            f"{level} spell-checker-service" in line and where in line and what in line
+            for line in live
+        ), (breach, live)
     summary = hosted.up.lines[hosted.up.lines.index("== summary ==") :]
     assert any("NOT COMPLETED" in line for line in summary), "\n".join(summary)
+
+
+def test_a_real_service_breaking_only_rules_passes_unless_strict(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    """The real habits (an event_type that is not the topic, a key that is not the essay's, a
+    naive timestamp, an unknown field): the real consumers accept them, and so do the
+    simulated ones; the verdict reports them by rule id, and fails on them only with
+    --strict."""
+    rules_only = "wrong_event_type,wrong_key,naive_timestamp,unknown_field"
+    hosted = Hosted(kafka_bootstrap, tmp_path, misbehave=rules_only)
+    try:
+        done = hosted.run("--essays", "2", "--timeout", "90")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "pipelines completed: 1/1" in done.stdout and "PASS" in done.stdout
+        assert "0 breaking" in done.stdout and "failing the run: 0" in done.stdout
+        for rule in ("event-type-is-topic", "key-by-batch", "utc-timestamps", "no-unknown-fields"):
+            assert f"rule {rule} (" in done.stdout, (rule, done.stdout)
+        strict = hosted.run("--essays", "2", "--timeout", "90", "--strict")
+        assert strict.returncode == 1, strict.stdout + strict.stderr
+        assert "pipelines completed: 1/1" in strict.stdout and "FAIL" in strict.stdout
+        assert "- fails" in strict.stdout
+    finally:
+        code = hosted.stop()
+    assert code == 0
+    assert not any("DEAD LETTER" in line for line in hosted.up.lines), hosted.up.lines[-20:]
+    assert any("RULE utc-timestamps (reported) spell-checker-service" in x for x in hosted.up.lines)
 
 
 def _free_port() -> int:

@@ -1,0 +1,240 @@
+"""Two verdicts on the wire (in-memory bus): the wire check's own rules (key, source_service)
+are rule findings laid at their sender; the simulated consumers accept what the real consumers
+accept and dead-letter only breaking messages; the live check judges a real service by the
+run's setting and this project's own services strict."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from harness.bus import DEAD_LETTER_REASON, Delivery
+from harness.contract import Contract
+from harness.envelope import new_id
+from harness.live import LiveWireCheck
+from harness.memory_bus import InMemoryBus
+from harness.observer import ContractObserver, ObservedMessage
+from harness.rules import Judgement
+from harness.service import ServiceEndpoint
+from harness.waiting import wait_for
+from reference_impl import BatchConductorService, ConductorConfig
+from simulators.result_aggregator import ResultAggregatorSimulator
+
+Doc = dict[str, Any]
+NAIVE = "2026-01-01T12:00:00.123456"
+WITHIN_S = 5.0
+
+
+@pytest.fixture
+def bus(contract: Contract) -> Iterator[InMemoryBus]:
+    memory = InMemoryBus(contract)
+    memory.start()
+    yield memory
+    memory.stop()
+
+
+@pytest.fixture
+def observer(contract: Contract, bus: InMemoryBus) -> Iterator[ContractObserver]:
+    tap = ContractObserver(contract, bus)
+    tap.start()
+    yield tap
+    tap.stop()
+
+
+class DeadLetters:
+    def __init__(self, contract: Contract, bus: InMemoryBus) -> None:
+        self.seen: list[Delivery] = []
+        self._lock = threading.Lock()
+        bus.subscribe([contract.dead_letter_channel], group=new_id(), handler=self._add)
+
+    def _add(self, delivery: Delivery) -> None:
+        with self._lock:
+            self.seen.append(delivery)
+
+    def reasons(self) -> list[str]:
+        with self._lock:
+            return [d.headers.get(DEAD_LETTER_REASON, "") for d in self.seen]
+
+
+@pytest.fixture
+def dead_letters(contract: Contract, bus: InMemoryBus) -> DeadLetters:
+    return DeadLetters(contract, bus)
+
+
+def example(contract: Contract, channel: str, **data: Any) -> Doc:
+    """The contract's example for ``channel``, on a fresh batch id (and event id)."""
+    document = copy.deepcopy(dict(contract.channel(channel).message.examples[0]))
+    pointer = contract.channel(channel).message.batch_pointer or "/data/batch_id"
+    old = document["data"].get(pointer.removeprefix("/data/"))
+    raw = json.dumps(document)
+    document = json.loads(raw.replace(old, new_id())) if isinstance(old, str) else document
+    document["event_id"] = new_id()
+    document["data"].update(data)
+    return document
+
+
+def publish(bus: InMemoryBus, contract: Contract, channel: str, document: Doc, key: Any) -> None:
+    bus.publish(contract.channel(channel), json.dumps(document).encode(), key=key)
+
+
+def seen(observer: ContractObserver, channel: str, event_id: str) -> ObservedMessage:
+    def found() -> ObservedMessage | None:
+        hits = observer.messages(channel, where=lambda m: m.get("/event_id") == event_id)
+        return hits[0] if hits else None
+
+    return wait_for(found, within_s=WITHIN_S, awaited=f"{channel} {event_id}")
+
+
+@pytest.mark.parametrize(
+    ("channel", "key_of"),
+    [
+        ("batchServiceCjAssessmentInitiateCommandData", lambda d: d["correlation_id"]),
+        ("pipelineDenied", lambda d: d["correlation_id"]),
+        ("llmComparisonResult", lambda d: None),
+        ("assessmentResult", lambda d: d["data"]["cj_assessment_job_id"]),
+    ],
+    ids=["cj command by correlation", "denial by correlation", "llm result unkeyed", "by job id"],
+)
+def test_the_real_keys_are_key_by_batch_rule_findings_laid_at_their_sender(
+    contract: Contract, bus: InMemoryBus, observer: ContractObserver, channel: str, key_of: Any
+) -> None:
+    document = example(contract, channel)
+    publish(bus, contract, channel, document, key_of(document))
+    message = seen(observer, channel, document["event_id"])
+    (violation,) = message.violations
+    assert violation.rule == "key-by-batch" and not violation.breaking
+    assert violation.sender == contract.senders(contract.channel(channel))[0].id
+
+
+def test_the_real_bos_source_service_spellings_are_rule_findings(
+    contract: Contract, bus: InMemoryBus, observer: ContractObserver
+) -> None:
+    document = example(contract, "batchEssaysRegistered")
+    document["source_service"] = "batch-service"
+    key = document["data"]["entity_id"]
+    publish(bus, contract, "batchEssaysRegistered", document, key)
+    (violation,) = seen(observer, "batchEssaysRegistered", document["event_id"]).violations
+    assert violation.rule == "canonical-source-service" and violation.sender == "bos"
+    assert "non-canonical name of bos" in violation.reason
+
+
+def test_a_consumer_accepts_a_rule_breach_and_dead_letters_only_a_breaking_message(
+    contract: Contract, bus: InMemoryBus, dead_letters: DeadLetters
+) -> None:
+    received: list[str] = []
+    endpoint = ServiceEndpoint(contract, bus, "result_aggregator", group=new_id())
+    endpoint.on("pipelineDenied", lambda envelope: received.append(envelope.event_id))
+    endpoint.start()
+    endpoint.wait_ready()
+    real = example(contract, "pipelineDenied", denied_at=NAIVE)
+    real["event_type"] = "pipeline.denied"
+    del real["event_id"]  # the real envelope defaults it on the consumer side
+    broken = example(contract, "pipelineDenied", denied_at="yesterday")
+    for document in (real, broken):
+        publish(bus, contract, "pipelineDenied", document, document["data"]["batch_id"])
+    wait_for(lambda: received and dead_letters.reasons(), within_s=WITHIN_S, awaited="both")
+    endpoint.stop()
+    assert len(received) == 1  # the real shape, with an event id of the consumer's own
+    (reason,) = dead_letters.reasons()
+    assert "/data/denied_at: 'yesterday'" in reason and "utc-timestamps" not in reason
+    breaches = {rule for (_, rule, _) in endpoint.rule_breaches}
+    assert breaches == {"utc-timestamps", "event-type-is-topic", "complete-envelope"}
+
+
+def test_the_result_aggregator_records_the_real_completion_and_denial(
+    contract: Contract, bus: InMemoryBus, dead_letters: DeadLetters
+) -> None:
+    ras = ResultAggregatorSimulator(contract, bus)
+    ras.start()
+    ras.wait_ready()
+    completion = example(contract, "batchPipelineCompleted")
+    completion["event_type"] = "batch.pipeline.completed"
+    batch_id = completion["data"]["batch_id"]
+    denial = example(contract, "pipelineDenied", batch_id=batch_id, denied_at=NAIVE)
+    publish(bus, contract, "batchPipelineCompleted", completion, batch_id)
+    publish(bus, contract, "pipelineDenied", denial, denial["correlation_id"])
+    try:
+        report = wait_for(
+            lambda: (r := ras.report(batch_id)).completions and r.denials and r,
+            within_s=WITHIN_S,
+            awaited="the completion and the denial recorded",
+        )
+    finally:
+        ras.stop()
+    assert len(report.completions) == 1 and len(report.denials) == 1
+    assert dead_letters.reasons() == []
+
+
+def test_the_reference_bcs_accepts_the_real_bos_completion(
+    contract: Contract, bus: InMemoryBus, dead_letters: DeadLetters
+) -> None:
+    bcs = BatchConductorService(contract, bus, ConductorConfig(consumer_group=new_id()))
+    bcs.start()
+    try:
+        completion = example(contract, "batchPipelineCompleted")
+        completion["event_type"] = "batch.pipeline.completed"
+        publish(bus, contract, "batchPipelineCompleted", completion, completion["data"]["batch_id"])
+        wait_for(
+            lambda: sum(bcs.endpoint.rule_breaches.values()) or None,
+            within_s=WITHIN_S,
+            awaited="BCS to take the completion",
+        )
+    finally:
+        bcs.stop()
+    assert dead_letters.reasons() == []
+    ((_, rule, sender),) = bcs.endpoint.rule_breaches
+    assert (rule, sender) == ("event-type-is-topic", "batch_orchestrator_service")
+
+
+def _live(
+    contract: Contract, bus: InMemoryBus, observer: ContractObserver, judgement: Judgement
+) -> tuple[LiveWireCheck, list[str]]:
+    lines: list[str] = []
+    check = LiveWireCheck(
+        contract, bus, observer, say=lines.append, poll_s=0.05, judgement=judgement
+    )
+    check.start()
+    return check, lines
+
+
+@pytest.mark.parametrize(
+    ("without", "strict", "fails"),
+    [((), False, True), (("bos",), False, False), (("bos",), True, True)],
+    ids=["our own BOS: strict", "a real BOS: reported", "a real BOS with --strict: fails"],
+)
+def test_the_live_check_judges_a_real_service_by_the_runs_setting_and_ours_strict(
+    contract: Contract,
+    bus: InMemoryBus,
+    observer: ContractObserver,
+    without: tuple[str, ...],
+    strict: bool,
+    fails: bool,
+) -> None:
+    judgement = Judgement.for_run(contract.services, without=without, strict=strict)
+    check, lines = _live(contract, bus, observer, judgement)
+    try:
+        completion = example(contract, "batchPipelineCompleted")
+        completion["event_type"] = "batch.pipeline.completed"
+        publish(bus, contract, "batchPipelineCompleted", completion, completion["data"]["batch_id"])
+        line = wait_for(
+            lambda: next((x for x in lines if "event-type-is-topic" in x), None),
+            within_s=WITHIN_S,
+            awaited="the rule line",
+        )
+        summary = check.summary()
+    finally:
+        check.stop()
+    assert line.startswith("RULE event-type-is-topic") or "RULE event-type-is-topic" in line
+    assert ("(reported)" not in line) is fails
+    assert summary.broken is fails
+    text = "\n".join(summary.lines())
+    assert "0 breaking, 1 rule breach(es) (event-type-is-topic 1)" in text
+    assert ("- reported" in text) is not fails
+    (finding,) = summary.to_json()["violations"]
+    assert finding["level"] == "rule" and finding["rule"] == "event-type-is-topic"
+    assert finding["fails"] is fails
