@@ -95,6 +95,13 @@ class Channel:
     partitions: int
     replicas: int
     description: str
+    coverage_exempt: str | None = None
+    """Why the simulated flow never publishes it (``x-coverage-exempt``): modelled so that a
+    real service's messages on it can be judged."""
+    several_senders: str | None = None
+    """Why more than one service sends it (``x-several-senders``)."""
+    no_receiver: str | None = None
+    """Why no service receives it (``x-no-receiver``)."""
 
 
 @dataclass(frozen=True)
@@ -486,6 +493,9 @@ class _ContractReader:
             partitions=int(kafka.get("partitions", 1)),
             replicas=int(kafka.get("replicas", 1)),
             description=str(raw.get("description", "")),
+            coverage_exempt=raw.get("x-coverage-exempt"),
+            several_senders=raw.get("x-several-senders"),
+            no_receiver=raw.get("x-no-receiver"),
         )
 
     def _message(self, cid: str, name: str, raw: Any, base: str) -> Message:

@@ -44,6 +44,11 @@ class MessageCoverage:
     def exercised(self) -> bool:
         return self.conforming > 0
 
+    @property
+    def exempt(self) -> str | None:
+        """Why the gate leaves it out (``x-coverage-exempt`` of its channel), or None."""
+        return self.channel.coverage_exempt
+
 
 @dataclass(frozen=True)
 class OperationCoverage:
@@ -87,8 +92,9 @@ class ContractCoverage:
     http: tuple[HttpCoverage, ...] = ()
 
     def unexercised(self) -> list[MessageCoverage]:
-        """The messages of the contract no conforming instance of which was seen."""
-        return [m for m in self.messages if not m.exercised]
+        """The messages of the contract no conforming instance of which was seen (less the
+        exempt ones: channels the simulated flow never publishes)."""
+        return [m for m in self.messages if not m.exercised and not m.exempt]
 
     def gate_failures(self) -> list[str]:
         """Why the coverage gate fails: each message never exercised, each contract breach."""
@@ -108,7 +114,7 @@ class ContractCoverage:
     def summary(self) -> str:
         """One line: messages, sends, receives (when measured) and violations."""
         parts = [
-            f"{_ratio(self.messages)} messages",
+            f"{_ratio(self._gated_messages())} messages",
             f"{_ratio(self.sends)} send operations",
         ]
         measured = [r for r in self.receives if r.count is not None]
@@ -139,13 +145,18 @@ class ContractCoverage:
     def _message_lines(self) -> list[str]:
         width = max((len(m.name) for m in self.messages), default=0)
         lines = [
-            f"Messages: {_ratio(self.messages)} exercised "
-            "(at least one conforming instance on the wire)"
+            f"Messages: {_ratio(self._gated_messages())} exercised "
+            "(at least one conforming instance on the wire; [-] exempt: beside the flow)"
         ]
         for m in self.messages:
             seen = f"{m.seen} seen, {m.conforming} conforming" if m.seen else "never exercised"
-            lines.append(f"  {_mark(m.exercised)} {m.name:<{width}}  {seen}")
+            mark = "[-]" if m.exempt and not m.exercised else _mark(m.exercised)
+            why = f" (exempt: {m.exempt})" if m.exempt and not m.exercised else ""
+            lines.append(f"  {mark} {m.name:<{width}}  {seen}{why}")
         return lines
+
+    def _gated_messages(self) -> list[MessageCoverage]:
+        return [m for m in self.messages if not m.exempt]
 
     def _gated_http(self) -> list[HttpCoverage]:
         return [h for h in self.http if not h.exempt]

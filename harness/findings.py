@@ -18,10 +18,21 @@ from harness.rules import Judgement
 
 def grouped(violations: Sequence[Violation]) -> list[tuple[str, list[Violation]]]:
     """(heading, findings) per level and rule: breaking first, then the rules by id."""
+    return [
+        (f"{label} ({len(members)})", members) for label, members in _by_label(violations).items()
+    ]
+
+
+def _by_label(violations: Sequence[Violation]) -> dict[str, list[Violation]]:
     groups: dict[str, list[Violation]] = {}
     for violation in sorted(violations, key=lambda v: (not v.breaking, v.rule or "")):
         groups.setdefault(violation.label, []).append(violation)
-    return [(f"{label} ({len(members)})", members) for label, members in groups.items()]
+    return groups
+
+
+def tally(violations: Sequence[Violation]) -> dict[str, int]:
+    """How many findings per level and rule, for JSON: ``{"breaking": 2, "rule x": 1}``."""
+    return {label: len(members) for label, members in _by_label(violations).items()}
 
 
 def counts(violations: Sequence[Violation]) -> str:

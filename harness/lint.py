@@ -10,8 +10,9 @@ Rules (each finding names the rule and the place in the document):
 - ``layout``: the document has the layout the loader needs (contracts/README.md);
 - ``example``: every message has an example, and every example validates against its message;
 - ``event-type``: every message's ``event_type`` is the channel address (schema and examples);
-- ``sender`` / ``receiver``: every channel has exactly one sending service and at least one
-  receiving service;
+- ``sender`` / ``receiver``: every channel has exactly one sending service (several where
+  ``x-several-senders`` says why) and at least one receiving service (none where
+  ``x-no-receiver`` says why: the real system has no consumer);
 - ``source-service`` / ``key`` / ``batch``: examples carry the sender's ``source_service``, a value
   at the key binding's pointer and at the message's ``x-batch-pointer``;
 - ``correlation``: every message says which correlation id it carries (``x-correlation``).
@@ -316,11 +317,15 @@ def _channels(contract: Contract) -> Iterator[Finding]:
     for channel in contract:
         where = f"/channels/{channel.id}"
         senders = [s.id for s in contract.senders(channel)]
-        if len(senders) != 1:
+        if not senders or (len(senders) > 1 and not channel.several_senders):
             shown = ", ".join(senders) or "none"
-            yield Finding("sender", where, f"needs exactly one sending service, has: {shown}")
-        if not contract.receivers(channel):
-            yield Finding("receiver", where, "has no receiving service")
+            yield Finding(
+                "sender",
+                where,
+                f"needs exactly one sending service (several with x-several-senders), has: {shown}",
+            )
+        if not contract.receivers(channel) and not channel.no_receiver:
+            yield Finding("receiver", where, "has no receiving service (nor x-no-receiver)")
         kind = channel.message.correlation_kind
         if kind not in CORRELATION_KINDS:
             known = ", ".join(CORRELATION_KINDS)
@@ -368,7 +373,7 @@ def _examples(contract: Contract) -> Iterator[Finding]:
                     f"{here}/event_type",
                     f"example event_type is not {channel.address!r}",
                 )
-            if senders and example.get("source_service") != senders[0].source_service:
+            if senders and example.get("source_service") not in {s.source_service for s in senders}:
                 yield Finding(
                     "source-service",
                     f"{here}/source_service",

@@ -26,7 +26,7 @@ from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_SERVICE, DEAD_LETTER_TOP
 from harness.contract import Channel, Contract, Message
 from harness.errors import HarnessError, Violation
 from harness.exchanges import HttpExchange
-from harness.findings import counts, describe
+from harness.findings import counts, describe, tally
 from harness.observer import ContractObserver, ObservedMessage
 from harness.rules import Judgement
 
@@ -148,6 +148,7 @@ class WireSummary:
             "http": [
                 {"server": s, "exchange": w, "count": n} for (s, w), n in sorted(self.http.items())
             ],
+            "findings": tally([v for _, v in self.violations]),
             "violations": [
                 {
                     "source": who,

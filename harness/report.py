@@ -16,13 +16,16 @@ from __future__ import annotations
 import html
 import json
 import shutil
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from harness.contract import Contract
+from harness.errors import Violation
 from harness.exchanges import HttpExchange
+from harness.findings import grouped
 from harness.observer import ObservedMessage
 
 
@@ -158,25 +161,60 @@ def _page(
     http_rows = "\n".join(_http_row(e, start) for e in sorted(exchanges, key=lambda e: e.seen_at))
     diagram = html.escape(sequence_diagram(ordered, contract, exchanges))
     facts = "".join(f"<li>{html.escape(line)}</li>" for line in summary)
-    invalid = sum(1 for m in ordered if m.violations)
+    invalid = sum(1 for m in ordered if any(v.breaking for v in m.violations))
+    only_rules = sum(1 for m in ordered if m.violations) - invalid
+    found = [v for m in ordered for v in m.violations] + [
+        v for e in exchanges for v in e.violations
+    ]
     return _TEMPLATE.format(
         title=html.escape(title),
         facts=facts,
         count=len(ordered),
         invalid=invalid,
+        only_rules=only_rules,
+        findings=_findings(found),
         http_count=len(exchanges),
-        http_invalid=sum(1 for e in exchanges if e.violations),
+        http_invalid=sum(1 for e in exchanges if any(v.breaking for v in e.violations)),
         diagram=diagram,
         rows=rows,
         http_rows=http_rows,
     )
 
 
+def _findings(violations: Sequence[Violation]) -> str:
+    """The findings grouped by level and rule (breaking first), each with its count."""
+    if not violations:
+        return "<p>None: every message and exchange kept the contract.</p>"
+    parts = []
+    for heading, members in grouped(violations):
+        css = "bad" if members[0].breaking else "rule"
+        items = "".join(
+            f"<li>{html.escape(str(v))}{f' (x{n})' if n > 1 else ''}</li>"
+            for v, n in Counter(members).items()
+        )
+        parts.append(f"<h3 class={css}>{html.escape(heading)}</h3><ul>{items}</ul>")
+    return "\n".join(parts)
+
+
+def _status(violations: Sequence[Violation]) -> tuple[str, str]:
+    """(css class, word) of a row: breaking, only rules, or valid."""
+    if any(v.breaking for v in violations):
+        return "invalid", "breaking"
+    return ("rules", "rules only") if violations else ("valid", "valid")
+
+
+def _problems(violations: Sequence[Violation]) -> str:
+    return "".join(
+        f"<div class={'bad' if v.breaking else 'rule'}>{html.escape(str(v))}</div>"
+        for v in violations
+    )
+
+
 def _http_row(exchange: HttpExchange, start: float) -> str:
-    problems = "".join(f"<div class=bad>{html.escape(str(v))}</div>" for v in exchange.violations)
-    status = "invalid" if exchange.violations else "valid"
+    problems = _problems(exchange.violations)
+    css, status = _status(exchange.violations)
     return (
-        f"<tr class={status}><td>{(exchange.seen_at - start) * 1000:.1f}</td>"
+        f"<tr class={css}><td>{(exchange.seen_at - start) * 1000:.1f}</td>"
         f"<td>{html.escape(exchange.caller)} &rarr; {html.escape(exchange.server)}</td>"
         f"<td>{html.escape(exchange.method)} <code>{html.escape(exchange.path)}</code></td>"
         f"<td>{exchange.status}</td>"
@@ -187,10 +225,10 @@ def _http_row(exchange: HttpExchange, start: float) -> str:
 
 def _row(message: ObservedMessage, start: float) -> str:
     payload = html.escape(json.dumps(message.document, indent=2) if message.document else "—")
-    problems = "".join(f"<div class=bad>{html.escape(str(v))}</div>" for v in message.violations)
-    status = "invalid" if message.violations else "valid"
+    problems = _problems(message.violations)
+    css, status = _status(message.violations)
     return (
-        f"<tr class={status}><td>{(message.seen_at - start) * 1000:.1f}</td>"
+        f"<tr class={css}><td>{(message.seen_at - start) * 1000:.1f}</td>"
         f"<td>{html.escape(message.name)}</td><td>{html.escape(message.source_service or '?')}"
         f"</td><td>{html.escape(str(message.key))}</td>"
         f"<td><code>{html.escape(str(message.correlation_id))}</code></td>"
@@ -206,12 +244,16 @@ body {{ font-family: system-ui, sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 0.9em; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }}
 tr.invalid {{ background: #fee; }} .bad {{ color: #a00; }}
+tr.rules {{ background: #fff8e0; }} .rule {{ color: #8a5a00; }}
 pre {{ background: #f6f6f6; padding: 8px; max-width: 80em; overflow: auto; }}
 pre.mermaid {{ background: none; max-width: none; }}
 </style></head><body>
 <h1>{title}</h1>
-<ul>{facts}<li>{count} messages observed on the wire, {invalid} breaking the contract</li>
+<ul>{facts}<li>{count} messages observed on the wire, {invalid} breaking the contract, \
+{only_rules} breaking only named rules</li>
 <li>{http_count} HTTP exchanges, {http_invalid} breaking the contract</li></ul>
+<h2>Findings, by level and rule</h2>
+{findings}
 <h2>Sequence</h2>
 <pre class="mermaid">
 {diagram}

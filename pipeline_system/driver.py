@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from harness.cli import PROG
 from harness.client import PipelineClient, RegisteredBatch
 from harness.errors import ClientError, UsageError, Violation, WaitTimeout
-from harness.findings import counts, describe
+from harness.findings import counts, describe, tally
 from harness.observer import ContractObserver, ObservedMessage
 from harness.report import write_report
 from harness.rules import Judgement
@@ -306,7 +306,7 @@ def _write(
     base.parent.mkdir(parents=True, exist_ok=True)
     body = {
         "outcomes": [vars(o) | {"completed": o.completed} for o in outcomes],
-        "findings": counts(violations),
+        "findings": tally(violations),
         "violations": [
             vars(v) | {"level": v.level.value, "fails": judgement.fails(v)} for v in violations
         ],

@@ -16,6 +16,7 @@ from harness.contract import Channel, Contract
 from harness.coverage import ContractCoverage, ReceivedCounts, measure_coverage
 from harness.errors import HarnessError
 from harness.observer import ContractObserver
+from harness.rules import Judgement
 from steps.wire_check import settle
 
 
@@ -49,9 +50,11 @@ class SuiteRun:
 
 
 def measure(
-    contract: Contract, observer: ContractObserver, bus: object
+    contract: Contract, observer: ContractObserver, bus: object, judgement: Judgement
 ) -> tuple[ContractCoverage, str]:
-    """The run's coverage; and why receive operations were not measured ("" if they were)."""
+    """The run's coverage; and why receive operations were not measured ("" if they were).
+    The findings that count against the gate are those that fail the run's ``judgement``
+    (a real service's rule breaches are reported, not failed, unless strict)."""
     received: ReceivedCounts | None = None
     why = ""
     if isinstance(bus, CountsConsumed):
@@ -65,7 +68,11 @@ def measure(
         contract,
         observer.messages(),
         received=received,
-        violations=settle(observer.violations, within_s=2.0),
+        violations=[
+            v
+            for v in settle(observer.violations, within_s=2.0, judgement=judgement)
+            if judgement.fails(v)
+        ],
         exchanges=observer.exchanges.exchanges(),
     )
     return coverage, why

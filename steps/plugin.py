@@ -111,6 +111,7 @@ def contract_coverage(
     pipeline_contract: Contract,
     pipeline_observer: ContractObserver,
     kafka_bus: object,
+    pipeline_judgement: Judgement,
 ) -> Iterator[None]:
     """Measures the run's contract coverage when the session ends, before the broker stops.
 
@@ -120,7 +121,7 @@ def contract_coverage(
     yield
     tracker = request.config.stash[TRACKER]
     tracker.run.coverage, tracker.run.receives_unmeasured = measure(
-        pipeline_contract, pipeline_observer, kafka_bus
+        pipeline_contract, pipeline_observer, kafka_bus, pipeline_judgement
     )
 
 
