@@ -103,6 +103,11 @@ class Channel:
     no_receiver: str | None = None
     """Why no service receives it (``x-no-receiver``)."""
 
+    @property
+    def beside_the_flow(self) -> bool:
+        """Modelled to judge real services' messages; the simulated flow never publishes it."""
+        return self.coverage_exempt is not None
+
 
 @dataclass(frozen=True)
 class Operation:

@@ -149,9 +149,10 @@ class ContractApp:
             if undecodable
             else self.checker.request(operation, params=params, headers=headers, body=body)
         )
-        if problems:
-            reply = self._invalid(operation, problems, correlation_id)
-        else:
+        breaking = [p for p in problems if p.breaking]
+        if breaking:
+            reply = self._invalid(operation, breaking, correlation_id)
+        else:  # a request that breaks only named rules is served, as a real server does
             reply = self._handle(
                 operation,
                 HttpRequest(
@@ -170,9 +171,8 @@ class ContractApp:
         for violation in violations:
             log.warning("%s answered against the contract: %s", self.service_id, violation)
         batch_id = batch_of(operation, params, body)
-        self._record(
-            request, operation, reply.status, correlation_id, violations, headers, batch_id
-        )
+        found = [*(p for p in problems if not p.breaking), *violations]
+        self._record(request, operation, reply.status, correlation_id, found, headers, batch_id)
         return response
 
     def _handle(self, operation: HttpOperation, request: HttpRequest) -> HttpReply:

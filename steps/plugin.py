@@ -27,6 +27,7 @@ from pytest_bdd.parser import Feature, Scenario
 
 from harness.contract import Contract
 from harness.errors import Violation
+from harness.findings import counts, describe
 from harness.observer import ContractObserver
 from harness.rules import Judgement
 from steps.behaviour_changes import SimulatedServices, SimulatorBehaviours
@@ -188,6 +189,7 @@ def pytest_bdd_after_scenario(
         observer, pipeline, within_s=deadlines.settle_s, judgement=judgement
     )
     request.node.stash[VIOLATIONS] = violations
+    request.config.stash[TRACKER].reported += [v for v in violations if not judgement.fails(v)]
     failing = any(judgement.fails(v) for v in violations)
     if not failing or request.node.stash.get(STEP_FAILED, False):
         return
@@ -255,6 +257,8 @@ class SuiteTracker:
         self.heading = ""
         self.failures: list[str] = []
         self.path: Path | None = None
+        self.reported: list[Violation] = []
+        """Rule breaches the judgement reports without failing (a real service's, not strict)."""
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.run.deselected += len(items)
@@ -296,6 +300,14 @@ class SuiteTracker:
         if self.scenario_reports:
             scenarios = reports_dir(self.config) / "scenarios"
             write(f"{self.scenario_reports} scenario reports in {scenarios}/")
+        if self.reported:
+            write(
+                f"rule breaches reported, not failing ({counts(self.reported)}): a real "
+                "service's habits the real consumers accept; --strict-rules fails on them",
+                yellow=True,
+            )
+            for line in describe(self.reported[:200])[:40]:
+                write(f"  {line}", yellow=True)
         if self.failures:
             write(
                 f"CONTRACT COVERAGE GATE FAILED ({len(self.failures)}); turn it off with "

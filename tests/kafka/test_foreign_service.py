@@ -213,6 +213,8 @@ def _free_port() -> int:
 
 
 def test_the_features_run_with_the_foreign_spellchecker(kafka_bootstrap: str) -> None:
+    """The pytest route, with the stand-in keeping the real spellchecker's habits: the
+    scenario passes (the real consumers accept them), and the run reports each rule breach."""
     prefix = f"foreign-bdd-{uuid.uuid4().hex[:8]}."
     port = _free_port()
     stand_in = Process(
@@ -221,6 +223,7 @@ def test_the_features_run_with_the_foreign_spellchecker(kafka_bootstrap: str) ->
             "SPELLCHECKER_SERVICE_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
             "SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL": f"http://127.0.0.1:{port}/v1/content",
             "SPELLCHECKER_SERVICE_TOPIC_PREFIX": prefix,
+            "SPELLCHECKER_SERVICE_MISBEHAVE": "naive_timestamp,unknown_field",
         },
     )
     try:
@@ -242,6 +245,8 @@ def test_the_features_run_with_the_foreign_spellchecker(kafka_bootstrap: str) ->
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "1 passed" in done.stdout
     assert "SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL" in done.stdout
+    assert "rule breaches reported, not failing (0 breaking" in done.stdout, done.stdout[-3000:]
+    assert "utc-timestamps" in done.stdout and "no-unknown-fields" in done.stdout
 
 
 def run_features(bootstrap: str, prefix: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -144,3 +144,33 @@ def test_a_request_of_ours_that_breaks_the_contract_is_refused_before_sending(
     with pytest.raises(ContractViolation) as raised:
         client.call("checkCreditsBulk", json_body={"user_id": "teacher-1"})
     assert "requirements" in str(raised.value)
+
+
+def test_a_request_breaking_only_a_rule_is_served_and_recorded_at_its_caller(
+    contract: Contract,
+) -> None:
+    """A real caller's unknown field (pydantic ignores it): served, not refused; the exchange
+    records the rule breach, laid at the caller. A missing required field is still a 400."""
+    from harness.exchanges import ExchangeLog
+    from harness.http_app import ContractApp, HttpReply
+
+    log = ExchangeLog()
+    documented = contract.http_operation("checkCreditsBulk").response(200)
+    assert documented is not None and documented.body is not None
+    answer = documented.body.example
+    app = ContractApp(
+        contract,
+        "entitlements",
+        {"checkCreditsBulk": lambda _request: HttpReply(200, answer)},
+        exchanges=log,
+    )
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://e") as http:
+        body = {"user_id": "teacher-1", "requirements": {"cj_comparison": 6}, "debug": 1}
+        served = http.post("/v1/entitlements/check-credits/bulk", json=body)
+        refused = http.post("/v1/entitlements/check-credits/bulk", json={"user_id": "teacher-1"})
+    assert served.status_code == 200, served.text
+    assert refused.status_code == 400
+    first, second = log.exchanges()
+    (breach,) = first.violations
+    assert breach.rule == "no-unknown-fields" and breach.sender == first.caller
+    assert second.violations == ()
