@@ -103,7 +103,9 @@ def hosted(kafka_bootstrap: str, tmp_path: Path) -> Iterator[Hosted]:
     system.stop()
 
 
-def test_up_prints_the_real_services_environment(hosted: Hosted) -> None:
+def test_a_foreign_spellchecker_in_the_loop_runs_clean(hosted: Hosted) -> None:
+    """up prints the environment the real service reads (and writes it to --env-file); the
+    stand-in joins with it, and a run through it is clean."""
     env = hosted.environment
     assert set(env) >= {
         "SPELLCHECKER_SERVICE_KAFKA_BOOTSTRAP_SERVERS",
@@ -113,9 +115,8 @@ def test_up_prints_the_real_services_environment(hosted: Hosted) -> None:
     written = _env_file(hosted.env_file)
     assert written["CONTENT_SERVICE_URL"] == env["SPELLCHECKER_SERVICE_CONTENT_SERVICE_URL"]
     assert written["TOPIC_PREFIX"] == hosted.prefix
-
-
-def test_a_foreign_spellchecker_in_the_loop_runs_clean(hosted: Hosted) -> None:
+    assert "spellchecker" not in written["SIMULATED_SERVICES"].split(",")
+    assert "bos" in written["SIMULATED_SERVICES"].split(",")
     done = hosted.run("--essays", "3", "--timeout", "90")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pipelines completed: 1/1" in done.stdout
