@@ -106,6 +106,13 @@ REAL_HABITS = [
         _drop("/data"),
     ),
     (
+        "LLMRequestStartedV1 event_type (a usage event beside the flow)",
+        "llmRequestStarted",
+        _set("/event_type", "llm_provider.request_started.v1"),
+        "event-type-is-topic",
+        _drop("/data/provider"),
+    ),
+    (
         "an unknown field (pydantic extra=ignore)",
         "elsBatchPhaseOutcome",
         _set("/data/unexpected_field", 1),

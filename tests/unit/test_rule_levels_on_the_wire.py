@@ -97,8 +97,15 @@ def seen(observer: ContractObserver, channel: str, event_id: str) -> ObservedMes
         ("pipelineDenied", lambda d: d["correlation_id"]),
         ("llmComparisonResult", lambda d: None),
         ("assessmentResult", lambda d: d["data"]["cj_assessment_job_id"]),
+        ("teacherNotificationRequested", lambda d: d["correlation_id"]),
     ],
-    ids=["cj command by correlation", "denial by correlation", "llm result unkeyed", "by job id"],
+    ids=[
+        "cj command by correlation",
+        "denial by correlation",
+        "llm result unkeyed",
+        "by job id",
+        "BOS notification by correlation",
+    ],
 )
 def test_the_real_keys_are_key_by_batch_rule_findings_laid_at_their_sender(
     contract: Contract, bus: InMemoryBus, observer: ContractObserver, channel: str, key_of: Any
@@ -108,7 +115,10 @@ def test_the_real_keys_are_key_by_batch_rule_findings_laid_at_their_sender(
     message = seen(observer, channel, document["event_id"])
     (violation,) = message.violations
     assert violation.rule == "key-by-batch" and not violation.breaking
-    assert violation.sender == contract.senders(contract.channel(channel))[0].id
+    sender = document["source_service"]
+    assert violation.sender == next(
+        s.id for s in contract.services.values() if s.source_service == sender
+    )
 
 
 def test_the_real_bos_source_service_spellings_are_rule_findings(
