@@ -181,13 +181,13 @@ class ContractValidator:
 
     def _explained(self, pointer: str, instance: Any, where: str, what: str) -> list[Violation]:
         breaking = self._errors(COMPATIBLE, pointer, instance, where, what)
-        if self._fast_validator(STRICT, pointer)(instance):
-            return breaking
+        if not breaking and self._full_validator(STRICT, pointer).is_valid(instance):
+            return breaking  # clean (no compiling of fast validators on this path)
         seen = {(v.pointer, v.reason) for v in breaking}
         breaches = [
             replace(v, level=Level.RULE, rule=rid)
             for rid in self._schema_rules
-            if not self._fast_validator(f"{RULE}{rid}", pointer)(instance)
+            if not self._full_validator(f"{RULE}{rid}", pointer).is_valid(instance)
             for v in self._errors(f"{RULE}{rid}", pointer, instance, where, what)
             if (v.pointer, v.reason) not in seen
         ]
