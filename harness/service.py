@@ -13,7 +13,8 @@ one of them gets the same guarantees for free:
   topic with the reason, and the service goes on; one that breaks only named clean rules
   (harness.rules: a naive timestamp, an event_type that is not the topic...) is accepted, as the
   real consumers accept it, and its breaches are logged once per channel, rule and sender and
-  counted in ``rule_breaches``.
+  counted in ``rule_breaches``; unknown fields are dropped before the handler sees the message,
+  as a real consumer's model drops them (so they never travel on in what the service sends).
 
 Example::
 
@@ -170,6 +171,7 @@ class ServiceEndpoint:
                 self.bus.dead_letter(delivery, reason, service=self.service.id)
                 return
             self._note_breaches(channel, document, violations)
+            document = self.validator.without_unknown_fields(channel, document)
         self._routes[channel.id](Envelope.from_json(document))
 
     def _note_breaches(

@@ -32,6 +32,7 @@ Example::
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -124,6 +125,26 @@ class ContractValidator:
         """Raise ContractViolation unless ``data`` is a valid payload for ``channel``."""
         if self.verdict_data(channel, data).fails(strict=strict):
             raise ContractViolation(self.explain_data(channel, data) or self._unexplained(channel))
+
+    def without_unknown_fields(self, channel: Channel, envelope: Any) -> Any:
+        """``envelope`` less the keys a rule's ``additionalProperties`` refuses (a copy), as
+        a real consumer's model (pydantic ``extra="ignore"``) drops them on parsing; ``envelope``
+        itself when it has none."""
+        pointer = channel.message.payload_pointer
+        owners = [
+            r.id for r in self.contract.rules.values() if "additionalProperties" in r.tightens
+        ]
+        if not owners or self._fast_validator(f"{RULE}{owners[0]}", pointer)(envelope):
+            return envelope
+        pruned = copy.deepcopy(envelope)
+        errors = self._full_validator(f"{RULE}{owners[0]}", pointer).iter_errors(pruned)
+        for error in [e for e in errors if e.validator == "additionalProperties"]:
+            declared = error.schema.get("properties") or {}
+            patterns = error.schema.get("patternProperties") or {}
+            for key in [k for k in error.instance if k not in declared]:
+                if not any(re.search(p, key) for p in patterns):
+                    del error.instance[key]
+        return pruned
 
     # -- any schema of the contract, by pointer (HTTP bodies and parameters) -----------------
 

@@ -248,3 +248,26 @@ def test_the_live_check_judges_a_real_service_by_the_runs_setting_and_ours_stric
     (finding,) = summary.to_json()["violations"]
     assert finding["level"] == "rule" and finding["rule"] == "event-type-is-topic"
     assert finding["fails"] is fails
+
+
+def test_a_consumer_drops_unknown_fields_as_a_real_model_does(
+    contract: Contract, bus: InMemoryBus, dead_letters: DeadLetters
+) -> None:
+    """So that what a real producer adds never travels on in what this project's services
+    publish (which must pass strict)."""
+    received: list[Any] = []
+    endpoint = ServiceEndpoint(contract, bus, "bos", group=new_id())
+    endpoint.on("batchContentProvisioningCompleted", received.append)
+    endpoint.start()
+    endpoint.wait_ready()
+    document = example(contract, "batchContentProvisioningCompleted", debug_note="x")
+    document["data"]["essays_for_processing"][0]["extra_inside"] = 1
+    document["trace"] = "top-level"
+    publish(bus, contract, "batchContentProvisioningCompleted", document, None)
+    wait_for(lambda: received, within_s=WITHIN_S, awaited="the message")
+    endpoint.stop()
+    (envelope,) = received
+    assert "debug_note" not in envelope.data
+    assert "extra_inside" not in envelope.data["essays_for_processing"][0]
+    assert envelope.data["essays_for_processing"][0]["essay_id"]  # the rest is kept
+    assert dead_letters.reasons() == []
