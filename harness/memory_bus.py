@@ -1,4 +1,12 @@
-"""InMemoryBus: the Bus protocol in one process, for fast unit tests (not Kafka)."""
+"""InMemoryBus: the Bus protocol in one process, for fast unit tests (not Kafka).
+
+Kafka-true where the services rely on it: partitioned logs, a key always on one partition,
+committed offsets per consumer group, and the partitions of a topic shared among the members of
+a group (round-robin, as Kafka's assignors give each partition to exactly one member): two
+members of one group never both receive a record; when a member leaves (``stop``, or its
+handler raises ConsumerCrashed), its partitions pass to the others, and what it had not
+committed is delivered again.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +40,8 @@ class InMemoryBus:
         self._committed: dict[tuple[str, str, int], int] = {}
         self._changed = threading.Condition()
         self._subscriptions: list[_MemorySubscription] = []
+        self._members: dict[str, list[_MemorySubscription]] = {}
+        """Each consumer group's live members, in the order they joined."""
 
     def start(self) -> None:
         for channel in [*self.contract, self.contract.dead_letter_channel]:
@@ -66,6 +76,9 @@ class InMemoryBus:
     ) -> _MemorySubscription:
         subscription = _MemorySubscription(self, channels, group, handler)
         self._subscriptions.append(subscription)
+        with self._changed:
+            self._members.setdefault(subscription.group, []).append(subscription)
+            self._changed.notify_all()
         subscription.thread.start()
         return subscription
 
@@ -79,18 +92,41 @@ class InMemoryBus:
         )
 
     def _next(self, sub: _MemorySubscription) -> Delivery | None:
-        """The first uncommitted record of ``sub``'s group, waiting briefly for one."""
+        """The first uncommitted record of the partitions assigned to ``sub``, waiting briefly
+        for one."""
         with self._changed:
             for channel in sub.channels:
-                for index, log in enumerate(self._topics[channel.address].partitions):
+                log_of = self._topics[channel.address].partitions
+                for index in self._assigned(sub, channel):
                     offset = self._committed.get((sub.group, channel.address, index), 0)
-                    if offset < len(log):
-                        key, value, headers = log[offset]
+                    if offset < len(log_of[index]):
+                        key, value, headers = log_of[index][offset]
                         return Delivery(
                             channel, channel.address, key, value, headers, index, offset
                         )
             self._changed.wait(0.05)
         return None
+
+    def _assigned(self, sub: _MemorySubscription, channel: Channel) -> list[int]:
+        """The partitions of ``channel`` that ``sub`` owns among its group's members that
+        read it: partition i goes to member i mod n, in the order they joined."""
+        readers = [
+            m
+            for m in self._members.get(sub.group, [])
+            if any(c.address == channel.address for c in m.channels)
+        ]
+        if sub not in readers:
+            return []
+        count = len(self._topics[channel.address].partitions)
+        mine = readers.index(sub)
+        return [i for i in range(count) if i % len(readers) == mine]
+
+    def _leave(self, sub: _MemorySubscription) -> None:
+        with self._changed:
+            members = self._members.get(sub.group, [])
+            if sub in members:
+                members.remove(sub)
+            self._changed.notify_all()
 
     def _commit(self, group: str, delivery: Delivery) -> None:
         with self._changed:
@@ -113,6 +149,7 @@ class _MemorySubscription:
         self.stopped.set()
         if threading.current_thread() is not self.thread:
             self.thread.join(timeout=5)
+        self.bus._leave(self)
 
     def _run(self) -> None:
         while not self.stopped.is_set():
@@ -121,7 +158,9 @@ class _MemorySubscription:
                 continue
             try:
                 self.handler(delivery)
-            except ConsumerCrashed:
+            except ConsumerCrashed:  # it dies without committing: the group moves on without it
+                self.stopped.set()
+                self.bus._leave(self)
                 return
             except Exception as exc:
                 self.bus.dead_letter(delivery, f"{type(exc).__name__}: {exc}")

@@ -7,6 +7,7 @@ A test module provides a ``bus`` fixture (started) and a ``contract`` fixture, t
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_TOPIC, Bus, ConsumerCrashed, Delivery
@@ -66,6 +67,34 @@ def test_every_group_gets_every_message(bus: Bus, contract: Contract) -> None:
         bus.publish(channel, value, key="k")
     assert sorted(first.wait(10)) == sorted(values)
     assert sorted(second.wait(10)) == sorted(values)
+
+
+def test_two_members_of_one_group_share_its_partitions_and_each_record_goes_to_one(
+    bus: Bus, contract: Contract
+) -> None:
+    channel = contract.channel("essayLifecycleSpellcheckRequest")
+    assert channel.partitions > 1
+    group = _group()
+    first, second = Inbox(), Inbox()
+    subscriptions = [
+        bus.subscribe([channel], group=group, handler=first),
+        bus.subscribe([channel], group=group, handler=second),
+    ]
+    for subscription in subscriptions:
+        subscription.wait_assigned()
+    values = [f"essay-{i}".encode() for i in range(40)]
+    for value in values:
+        bus.publish(channel, value, key=value.decode())  # 40 keys: every partition gets some
+    wait_for(
+        lambda: len(first.values()) + len(second.values()) >= len(values),
+        within_s=20,
+        awaited="every record once",
+    )
+    time.sleep(0.3)  # a second copy would arrive now
+    got = first.values() + second.values()
+    assert sorted(got) == sorted(values), "a record went to both members, or to none"
+    assert first.values() and second.values(), "one member got every partition"
+    assert {d.partition for d in first.items}.isdisjoint({d.partition for d in second.items})
 
 
 def test_a_message_not_committed_is_delivered_again_after_a_restart(
