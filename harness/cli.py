@@ -4,7 +4,8 @@ run a broker.
 Exit codes, the same for every command: 0 clean (``validate``: nothing breaking; rule breaches
 are warnings), 1 findings (a breaking record, or with ``--strict`` a rule breach; lint
 findings), 2 bad usage or environment (unknown channel, unreadable or missing file, no Java
-...), always with a one-line or one-paragraph message, never a traceback.
+...), always with a one-line or one-paragraph message, never a traceback; 130 when interrupted,
+141 when the reader of the output went away (``| head``).
 """
 
 from __future__ import annotations

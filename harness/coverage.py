@@ -23,6 +23,7 @@ from harness.errors import Violation
 from harness.exchanges import HttpExchange
 from harness.observer import ObservedMessage
 from harness.openapi import HttpOperation
+from harness.rules import Judgement
 
 ReceivedCounts = Mapping[str, Mapping[str, int]]
 """service id -> channel id -> messages its consumer group committed past."""
@@ -197,23 +198,34 @@ def measure_coverage(
     received: ReceivedCounts | None = None,
     violations: Sequence[Violation] = (),
     exchanges: Iterable[HttpExchange] = (),
+    judgement: Judgement | None = None,
 ) -> ContractCoverage:
     """The coverage of ``contract`` by the observed ``messages`` (and ``received`` counts) and
-    HTTP ``exchanges``."""
+    HTTP ``exchanges``. A message conforms when none of its findings fails the run's
+    ``judgement`` (without one: when it has no finding at all); a send counts for the service
+    the message is laid at (``ObservedMessage.sender``, whatever name it wrote)."""
+
+    def conforms(found: Iterable[Violation]) -> bool:
+        return not any(judgement.fails(v) if judgement else True for v in found)
+
     seen: Counter[str] = Counter()
     conforming: Counter[str] = Counter()
     sent: Counter[tuple[str, str]] = Counter()
     for message in messages:
         seen[message.channel.id] += 1
-        if not message.violations:
+        if conforms(message.violations):
             conforming[message.channel.id] += 1
-            sent[(message.channel.id, message.source_service or "")] += 1
+            sent[(message.channel.id, message.sender or message.source_service or "")] += 1
     by_channel = [
         MessageCoverage(channel, seen[channel.id], conforming[channel.id]) for channel in contract
     ]
     operations = list(contract.operations.values())
     sends = tuple(
-        OperationCoverage(op, sent[(op.channel_id, contract.service(op.service_id).source_service)])
+        OperationCoverage(
+            op,
+            sent[(op.channel_id, op.service_id)]
+            + sent[(op.channel_id, contract.service(op.service_id).source_service)],
+        )
         for op in operations
         if op.action == "send"
     )
@@ -226,7 +238,7 @@ def measure_coverage(
     http_conforming: Counter[str] = Counter()
     for exchange in exchanges:
         http_seen[exchange.operation_id or ""] += 1
-        http_conforming[exchange.operation_id or ""] += not exchange.violations
+        http_conforming[exchange.operation_id or ""] += conforms(exchange.violations)
     http = tuple(
         HttpCoverage(op, http_seen[op.id], http_conforming[op.id])
         for op in contract.http_operations.values()

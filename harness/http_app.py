@@ -171,7 +171,7 @@ class ContractApp:
         for violation in violations:
             log.warning("%s answered against the contract: %s", self.service_id, violation)
         batch_id = batch_of(operation, params, body)
-        found = [*(p for p in problems if not p.breaking), *violations]
+        found = [*problems, *violations]  # the request's (laid at the caller), the answer's
         self._record(request, operation, reply.status, correlation_id, found, headers, batch_id)
         return response
 

@@ -18,7 +18,8 @@ Rules (each finding names the rule and the place in the document):
 - ``correlation``: every message says which correlation id it carries (``x-correlation``).
 - ``x-rules``: every named clean rule has a statement, a rationale and what the real system does;
   every ``x-rule`` mark (here or in the companion) names a declared schema rule and sits on a
-  node that has one of the keywords the rule tightens; every schema rule is marked somewhere.
+  node that has one of the keywords the rule tightens, not under ``not`` or ``oneOf``; every
+  schema rule is marked somewhere.
 
 And on the HTTP companion (openapi.yaml beside the AsyncAPI document, when there is one):
 
@@ -281,7 +282,7 @@ def _rules(
         for where, node in marked_nodes(source):
             for rid in rule_marks(node):
                 used.add(rid)
-                problem = _mark_problem(rid, declared.get(rid), node)
+                problem = _mark_problem(rid, declared.get(rid), node) or _under_negation(where)
                 if problem:
                     findings.append(Finding("x-rules", where, problem, name))
     for rid, raw in declared.items():
@@ -300,6 +301,15 @@ def _rule_declaration(rid: str, raw: Any) -> Iterator[Finding]:
     if bool(rule.get("tightens")) == bool(rule.get("checked-on")):
         problem = f"rule {rid!r} needs either `tightens: [keywords]` or `checked-on: CHECK`"
         yield Finding("x-rules", where, problem)
+
+
+def _under_negation(where: str) -> str | None:
+    """Relaxing a keyword under ``not`` or ``oneOf`` can reject more, not less: the compatible
+    schema would refuse what the strict one accepts."""
+    parts = where.split("/")
+    if "not" in parts or "oneOf" in parts:
+        return "x-rule under `not` or `oneOf`: relaxing it there could reject what strict accepts"
+    return None
 
 
 def _mark_problem(rid: str, rule: Any, node: Mapping[str, Any]) -> str | None:

@@ -151,7 +151,7 @@ class WireSummary:
             "findings": tally([v for _, v in self.violations]),
             "violations": [
                 {
-                    "source": who,
+                    "source": v.sender or who,
                     "channel": v.channel,
                     "message": v.message,
                     "pointer": v.pointer,

@@ -341,11 +341,12 @@ class ContractObserver:
         source = document.get("source_service")
         if source in {s.source_service for s in senders}:
             return []
-        aliases = {a: s.id for s in senders for a in s.seen_source_services}
+        aliases = {a: s for s in senders for a in s.seen_source_services}
         if source in aliases:
+            owner = aliases[source]
             reason = (
-                f"source_service {source!r} is a non-canonical name of {aliases[source]} "
-                f"(the contract says {senders[0].source_service!r})"
+                f"source_service {source!r} is a non-canonical name of {owner.id} "
+                f"(the contract says {owner.source_service!r})"
             )
         else:
             allowed = ", ".join(s.source_service for s in senders) or "nobody"

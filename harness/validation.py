@@ -137,13 +137,16 @@ class ContractValidator:
         if not owners or self._fast_validator(f"{RULE}{owners[0]}", pointer)(envelope):
             return envelope
         pruned = copy.deepcopy(envelope)
-        errors = self._full_validator(f"{RULE}{owners[0]}", pointer).iter_errors(pruned)
-        for error in [e for e in errors if e.validator == "additionalProperties"]:
-            declared = error.schema.get("properties") or {}
-            patterns = error.schema.get("patternProperties") or {}
-            for key in [k for k in error.instance if k not in declared]:
+        errors = list(self._full_validator(f"{RULE}{owners[0]}", pointer).iter_errors(pruned))
+        for error in _unknown_field_errors(errors):
+            schema, instance = error.schema, error.instance
+            if not isinstance(schema, Mapping) or not isinstance(instance, dict):
+                continue
+            declared = schema.get("properties") or {}
+            patterns = schema.get("patternProperties") or {}
+            for key in [k for k in instance if k not in declared]:
                 if not any(re.search(p, key) for p in patterns):
-                    del error.instance[key]
+                    del instance[key]
         return pruned
 
     # -- any schema of the contract, by pointer (HTTP bodies and parameters) -----------------
@@ -163,8 +166,11 @@ class ContractValidator:
         """The schema root of one variant: strict, compatible, or ``rule:<id>`` (compatible
         plus that one rule)."""
         if variant not in self._documents:
-            kept = variant.removeprefix(RULE) if variant.startswith(RULE) else None
-            drop = [rid for rid in self._schema_rules if rid != kept]
+            if variant.startswith(WITHOUT):
+                drop = [variant.removeprefix(WITHOUT)]
+            else:
+                kept = variant.removeprefix(RULE) if variant.startswith(RULE) else None
+                drop = [rid for rid in self._schema_rules if rid != kept]
             self._documents[variant] = relaxed(
                 self.contract.schema_root, rules=self.contract.rules, drop=drop
             )
@@ -204,19 +210,34 @@ class ContractValidator:
         breaking = self._errors(COMPATIBLE, pointer, instance, where, what)
         if not breaking and self._full_validator(STRICT, pointer).is_valid(instance):
             return breaking  # clean (no compiling of fast validators on this path)
-        seen = {(v.pointer, v.reason) for v in breaking}
+        broken_at = {v.pointer for v in breaking}  # a breaking finding there says it all
         breaches = [
             replace(v, level=Level.RULE, rule=rid)
             for rid in self._schema_rules
             if not self._full_validator(f"{RULE}{rid}", pointer).is_valid(instance)
             for v in self._errors(f"{RULE}{rid}", pointer, instance, where, what)
-            if (v.pointer, v.reason) not in seen
+            if v.pointer not in broken_at
         ]
-        if not breaking and not breaches:  # rules that only fail together (never seen)
-            breaches = [
-                Violation(where, what, "", "rejected by the strict schema only", Level.RULE, "?")
-            ]
+        if not breaking and not breaches:
+            breaches = self._breaches_together(pointer, instance, where, what)
         return breaking + breaches
+
+    def _breaches_together(
+        self, pointer: str, instance: Any, where: str, what: str
+    ) -> list[Violation]:
+        """Rules that fail only together (an unknown key inside a typed-but-nullable object):
+        each rule whose removal alone lets the strict schema pass is laid the findings of the
+        strict schema."""
+        implicated = [
+            rid
+            for rid in self._schema_rules
+            if self._full_validator(f"{WITHOUT}{rid}", pointer).is_valid(instance)
+        ] or list(self._schema_rules[:1])
+        also = f" (together with rule {', '.join(implicated[1:])})" if implicated[1:] else ""
+        return [
+            replace(v, reason=v.reason + also, level=Level.RULE, rule=implicated[0])
+            for v in self._errors(STRICT, pointer, instance, where, what)
+        ]
 
     def _errors(
         self, variant: str, pointer: str, instance: Any, where: str, what: str
@@ -244,6 +265,23 @@ class ContractValidator:
 STRICT = "strict"
 COMPATIBLE = "compatible"
 RULE = "rule:"
+"""``rule:<id>``: the compatible schema plus that one rule."""
+WITHOUT = "without:"
+"""``without:<id>``: the strict schema less that one rule."""
+
+
+def _unknown_field_errors(
+    errors: list[jsonschema.ValidationError],
+) -> list[jsonschema.ValidationError]:
+    """The ``additionalProperties`` errors, also those inside anyOf/oneOf branches (an extra
+    key in a nullable object), each object once."""
+    found: dict[int, jsonschema.ValidationError] = {}
+    for error in errors:
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            found.setdefault(id(error.instance), error)
+        for sub in _unknown_field_errors(list(error.context or ())):
+            found.setdefault(id(sub.instance), sub)
+    return list(found.values())
 
 
 def _leaves(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:

@@ -31,8 +31,12 @@ def read_records(name: str) -> list[Record]:
     text = _read_text(name)
     try:
         whole = json.loads(text)
-    except json.JSONDecodeError:
-        return list(_json_lines(source, text))
+    except json.JSONDecodeError as exc:
+        records = _json_lines(source, text)
+        if len(records) > 1 and all(r.problem for r in records):  # one broken document
+            problem = f"not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+            return [Record(source, exc.lineno, None, problem)]
+        return records
     first_line = next((i for i, line in enumerate(text.splitlines(), 1) if line.strip()), 1)
     return [Record(source, first_line, whole)]
 

@@ -119,6 +119,7 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 def run_batches(args: argparse.Namespace) -> int:
     settings, bos_url = _targets(args)
+    judgement = _judgement(args)
     pipelines = args.pipeline or ["cj_assessment"]
     if args.essays < 1 or args.batches < 1:
         raise UsageError("--essays and --batches must be at least 1")
@@ -130,15 +131,22 @@ def run_batches(args: argparse.Namespace) -> int:
                 bus.contract, bus, bos_url=bos_url, exchanges=observer.exchanges
             )
             outcomes, batches = _drive(args, client, observer, pipelines)
-            return _verdict(args, observer, outcomes, batches, _judgement(args))
+            return _verdict(args, observer, outcomes, batches, judgement)
         finally:
             observer.stop()
 
 
 def _judgement(args: argparse.Namespace) -> Judgement:
     """Strict for what this project runs: the API Gateway (this driver) and what ``up`` says it
-    simulates; the rest are real services, judged by --strict."""
+    simulates (SIMULATED_SERVICES of --env-file); the rest are real services, judged by
+    --strict. Against a deployment this project did not start (no --env-file), that is every
+    other service."""
     env = read_env_file(args.env_file) if args.env_file else {}
+    if args.env_file and "SIMULATED_SERVICES" not in env:
+        raise UsageError(
+            f"{args.env_file} does not say which services up simulates (SIMULATED_SERVICES).",
+            hint="write it again with this version's `up --env-file`",
+        )
     simulated = {s.strip() for s in env.get("SIMULATED_SERVICES", "").split(",") if s.strip()}
     return Judgement(strict=args.strict, own=frozenset({"api_gateway", *simulated}))
 

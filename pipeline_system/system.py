@@ -88,7 +88,8 @@ class SimulatedSystem:
     def services(self) -> tuple[str, ...]:
         """The ids of the services this system runs (the reference ones and the simulators)."""
         reference = [sid for sid, runs in (("bos", self.bos), ("bcs", self.bcs)) if runs]
-        return (*reference, *self.simulators)
+        served = self.content_url and "content_service" not in self.simulators
+        return (*reference, *self.simulators, *(["content_service"] if served else []))
 
     @property
     def content_url(self) -> str | None:

@@ -74,6 +74,7 @@ def measure(
             if judgement.fails(v)
         ],
         exchanges=observer.exchanges.exchanges(),
+        judgement=judgement,
     )
     return coverage, why
 

@@ -152,3 +152,35 @@ def test_a_channel_beside_the_flow_is_exempt_from_the_gate_and_says_why(
     notification = contract.channel("teacherNotificationRequested")
     assert f"[-] {notification.message.name}" in report
     assert f"(exempt: {notification.coverage_exempt})" in report
+
+
+def test_a_real_services_rule_breach_still_exercises_its_message_under_a_lenient_judgement(
+    contract: Contract,
+) -> None:
+    """pytest --without bos: a real BOS's completion (event_type not the topic, source_service
+    misspelt) counts for the coverage of its message and of BOS's send, unless strict."""
+    from dataclasses import replace
+
+    from harness.rules import Judgement, Level
+
+    breach = Violation(
+        "huleedu.batch.pipeline.completed.v1",
+        "BatchPipelineCompletedV1",
+        "/event_type",
+        "[schema] not the topic",
+        level=Level.RULE,
+        rule="event-type-is-topic",
+        sender="bos",
+    )
+    real = replace(observed(contract, "batchPipelineCompleted", violations=[breach]), sender="bos")
+    assert real.document is not None
+    real.document["source_service"] = "batch-service"
+    others = [m for m in every_message(contract) if m.channel.id != "batchPipelineCompleted"]
+    lenient = Judgement.for_run(contract.services, without=["bos"], strict=False)
+    coverage = measure_coverage(contract, [*others, real], judgement=lenient)
+    assert "BatchPipelineCompletedV1" not in [m.name for m in coverage.unexercised()]
+    (send,) = [s for s in coverage.sends if s.operation.id == "bos_send_batchPipelineCompleted"]
+    assert send.exercised
+    strict = Judgement.for_run(contract.services, without=["bos"], strict=True)
+    strictly = measure_coverage(contract, [*others, real], judgement=strict)
+    assert [m.name for m in strictly.unexercised()] == ["BatchPipelineCompletedV1"]

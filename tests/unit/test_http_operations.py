@@ -90,13 +90,17 @@ def test_a_malformed_request_gets_its_400_naming_the_field(
     path, request, named = MALFORMED[operation_id]
     assert operation.path_pattern.fullmatch(path), f"{path} is not {operation.path}"
     url = base_url(system, operation.service_id) + path
+    before = len(system.exchanges.exchanges())
     answer = httpx.request(operation.method, url, timeout=5, **request)
     assert answer.status_code == 400, answer.text
     error = answer.json()["error"]
     assert error["error_code"] == "VALIDATION_ERROR"
     assert error["operation"] == operation_id and error["service"] == operation.service_id
     assert named in f"{error['message']} {error['details']['field']} {error['details']['part']}"
-    assert system.exchanges.violations() == []  # the 400 itself keeps the contract
+    recorded = [v for e in system.exchanges.exchanges()[before:] for v in e.violations]
+    assert recorded, "the wire check sees the caller's broken request"
+    # ... and only that: the 400 itself keeps the contract (no finding on the answer)
+    assert all(v.breaking and not v.message.startswith("response") for v in recorded)
 
 
 def test_a_request_that_is_not_json_is_a_400_too(system: SimulatedSystem) -> None:
@@ -173,4 +177,5 @@ def test_a_request_breaking_only_a_rule_is_served_and_recorded_at_its_caller(
     first, second = log.exchanges()
     (breach,) = first.violations
     assert breach.rule == "no-unknown-fields" and breach.sender == first.caller
-    assert second.violations == ()
+    (broken,) = second.violations  # the refused request is recorded too, breaking
+    assert broken.breaking and broken.sender == second.caller

@@ -121,6 +121,12 @@ def _mark_of_a_wire_rule(document: Doc) -> None:
     schema["properties"]["batch_id"]["x-rule"] = "key-by-batch"
 
 
+def _mark_under_one_of(document: Doc) -> None:
+    branch = document["components"]["schemas"]["PipelinePromptPayload"]["oneOf"][0]
+    branch["required"] = ["assignment_id"]
+    branch["x-rule"] = "complete-envelope"
+
+
 def _schema_rule_marked_nowhere(document: Doc) -> None:
     final_status = document["components"]["schemas"]["BatchPipelineCompletedV1"]["properties"][
         "final_status"
@@ -149,6 +155,7 @@ def _schema_rule_marked_nowhere(document: Doc) -> None:
         (_mark_without_the_rules_keyword, "x-rules"),
         (_mark_of_a_wire_rule, "x-rules"),
         (_schema_rule_marked_nowhere, "x-rules"),
+        (_mark_under_one_of, "x-rules"),
     ],
 )
 def test_each_rule_catches_its_breakage(

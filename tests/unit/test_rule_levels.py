@@ -113,6 +113,20 @@ REAL_HABITS = [
         _drop("/data/provider"),
     ),
     (
+        "LLMRequestCompletedV1 event_type",
+        "llmRequestCompleted",
+        _set("/event_type", "llm_provider.request_completed.v1"),
+        "event-type-is-topic",
+        _set("/data/success", "yes"),
+    ),
+    (
+        "LLMProviderFailureV1 event_type",
+        "llmProviderFailure",
+        _set("/event_type", "llm_provider.failure.v1"),
+        "event-type-is-topic",
+        _drop("/data/failure_type"),
+    ),
+    (
         "an unknown field (pydantic extra=ignore)",
         "elsBatchPhaseOutcome",
         _set("/data/unexpected_field", 1),
@@ -335,3 +349,50 @@ def test_the_judgement_fails_breaking_always_rules_for_our_own_services_or_when_
     assert not judgement.fails(_finding(Level.RULE, None))
     strict = Judgement.for_run(["bos", "bcs", "els"], without=["bos"], strict=True)
     assert strict.fails(_finding(Level.RULE, "bos"))
+
+
+def test_rules_that_fail_only_together_are_laid_at_each_of_them(
+    pipeline_contract: Contract, validator: ContractValidator
+) -> None:
+    """A complete SpellcheckMetricsV1 with one extra key: neither rule alone rejects it (the
+    typed field is Any at run time, unknown keys are ignored), the strict schema does."""
+    channel = pipeline_contract.channel("batchContentProvisioningCompleted")
+    document = example(pipeline_contract, "batchContentProvisioningCompleted")
+    metrics = {
+        "total_corrections": 1,
+        "l2_dictionary_corrections": 0,
+        "spellchecker_corrections": 1,
+        "word_count": 10,
+        "correction_density": 0.1,
+        "extra": True,
+    }
+    document["data"]["essays_for_processing"][0]["spellcheck_metrics"] = metrics
+    assert validator.verdict(channel, document) is Verdict.RULES
+    (violation,) = validator.explain(channel, document)
+    assert violation.rule in pipeline_contract.rules
+    assert {violation.rule} | {"typed-spellcheck-metrics"} == {
+        "no-unknown-fields",
+        "typed-spellcheck-metrics",
+    }
+    assert "together with rule" in violation.reason
+
+
+def test_a_breaking_finding_is_not_listed_again_as_a_rule_breach(
+    pipeline_contract: Contract, validator: ContractValidator
+) -> None:
+    channel = pipeline_contract.channel("batchPipelineCompleted")
+    document = example(pipeline_contract, "batchPipelineCompleted")
+    document["data"]["final_status"] = "finished"  # neither a BatchStatus nor an outcome
+    violations = validator.explain(channel, document)
+    assert [(v.pointer, v.label) for v in violations] == [("/data/final_status", "breaking")]
+
+
+def test_a_pretty_printed_document_with_one_syntax_error_is_one_breaking_finding(
+    pipeline_contract: Contract, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = json.dumps(example(pipeline_contract, "pipelineDenied"), indent=2)
+    broken = tmp_path / "denial.json"
+    broken.write_text(text.replace('"data": {', '"data": {,', 1))
+    assert main(["validate", "--channel", "pipelineDenied", str(broken)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{broken}:") and ": error: " in line and "not JSON" in line

@@ -123,7 +123,10 @@ def test_every_exchange_is_recorded_and_checked(
         ("storeContent", 201, "content_service"),
         ("fetchContent", 400, "content_service"),
     ]
-    assert exchanges.violations() == []  # our own answers keep the contract
+    # our own answers keep the contract; the caller's malformed id is its finding
+    (found,) = exchanges.violations()
+    assert found.breaking and found.message == "path parameter storage_id"
+    assert found.sender == exchanges.exchanges()[1].caller
 
 
 def test_an_unreachable_server_is_a_content_service_error(contract: Contract) -> None:
