@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,27 +29,11 @@ NAIVE = "2026-01-01T12:00:00.123456"
 WITHIN_S = 5.0
 
 
-@pytest.fixture
-def bus(contract: Contract) -> Iterator[InMemoryBus]:
-    memory = InMemoryBus(contract)
-    memory.start()
-    yield memory
-    memory.stop()
-
-
-@pytest.fixture
-def observer(contract: Contract, bus: InMemoryBus) -> Iterator[ContractObserver]:
-    tap = ContractObserver(contract, bus)
-    tap.start()
-    yield tap
-    tap.stop()
-
-
 class DeadLetters:
-    def __init__(self, contract: Contract, bus: InMemoryBus) -> None:
+    def __init__(self, contract: Contract, memory_bus: InMemoryBus) -> None:
         self.seen: list[Delivery] = []
         self._lock = threading.Lock()
-        bus.subscribe([contract.dead_letter_channel], group=new_id(), handler=self._add)
+        memory_bus.subscribe([contract.dead_letter_channel], group=new_id(), handler=self._add)
 
     def _add(self, delivery: Delivery) -> None:
         with self._lock:
@@ -62,8 +45,8 @@ class DeadLetters:
 
 
 @pytest.fixture
-def dead_letters(contract: Contract, bus: InMemoryBus) -> DeadLetters:
-    return DeadLetters(contract, bus)
+def dead_letters(contract: Contract, memory_bus: InMemoryBus) -> DeadLetters:
+    return DeadLetters(contract, memory_bus)
 
 
 def example(contract: Contract, channel: str, **data: Any) -> Doc:
@@ -78,13 +61,24 @@ def example(contract: Contract, channel: str, **data: Any) -> Doc:
     return document
 
 
-def publish(bus: InMemoryBus, contract: Contract, channel: str, document: Doc, key: Any) -> None:
-    bus.publish(contract.channel(channel), json.dumps(document).encode(), key=key)
+def publish(
+    memory_bus: InMemoryBus, contract: Contract, channel: str, document: Doc, key: Any
+) -> None:
+    memory_bus.publish(contract.channel(channel), json.dumps(document).encode(), key=key)
 
 
-def seen(observer: ContractObserver, channel: str, event_id: str) -> ObservedMessage:
+def publish_real_completion(memory_bus: InMemoryBus, contract: Contract) -> Doc:
+    """A BatchPipelineCompletedV1 as the real BOS writes it: event_type not the topic."""
+    completion = example(contract, "batchPipelineCompleted")
+    completion["event_type"] = "batch.pipeline.completed"
+    key = completion["data"]["batch_id"]
+    publish(memory_bus, contract, "batchPipelineCompleted", completion, key)
+    return completion
+
+
+def seen(wire: ContractObserver, channel: str, event_id: str) -> ObservedMessage:
     def found() -> ObservedMessage | None:
-        hits = observer.messages(channel, where=lambda m: m.get("/event_id") == event_id)
+        hits = wire.messages(channel, where=lambda m: m.get("/event_id") == event_id)
         return hits[0] if hits else None
 
     return wait_for(found, within_s=WITHIN_S, awaited=f"{channel} {event_id}")
@@ -120,12 +114,12 @@ SENDER = {  # who the wire check must lay each finding at (the examples' senders
     ],
 )
 def test_the_real_keys_are_key_by_batch_rule_findings_laid_at_their_sender(
-    contract: Contract, bus: InMemoryBus, observer: ContractObserver, channel: str, key_of: Any
+    contract: Contract, memory_bus: InMemoryBus, wire: ContractObserver, channel: str, key_of: Any
 ) -> None:
     document = example(contract, channel)
     document["source_service"] = contract.service(SENDER[channel]).source_service
-    publish(bus, contract, channel, document, key_of(document))
-    message = seen(observer, channel, document["event_id"])
+    publish(memory_bus, contract, channel, document, key_of(document))
+    message = seen(wire, channel, document["event_id"])
     (violation,) = message.violations
     assert violation.rule == "key-by-batch" and not violation.breaking
     assert violation.sender == SENDER[channel]
@@ -140,16 +134,16 @@ def test_the_real_keys_are_key_by_batch_rule_findings_laid_at_their_sender(
 )
 def test_the_real_bos_source_service_spellings_are_rule_findings(
     contract: Contract,
-    bus: InMemoryBus,
-    observer: ContractObserver,
+    memory_bus: InMemoryBus,
+    wire: ContractObserver,
     channel: str,
     spelling: str,
     key_at: str,
 ) -> None:
     document = example(contract, channel)
     document["source_service"] = spelling
-    publish(bus, contract, channel, document, document["data"][key_at])
-    (violation,) = seen(observer, channel, document["event_id"]).violations
+    publish(memory_bus, contract, channel, document, document["data"][key_at])
+    (violation,) = seen(wire, channel, document["event_id"]).violations
     assert violation.rule == "canonical-source-service" and violation.sender == "bos"
     assert "non-canonical name of bos (the contract says 'batch_orchestrator_service')" in (
         violation.reason
@@ -157,10 +151,10 @@ def test_the_real_bos_source_service_spellings_are_rule_findings(
 
 
 def test_a_consumer_accepts_a_rule_breach_and_dead_letters_only_a_breaking_message(
-    contract: Contract, bus: InMemoryBus, dead_letters: DeadLetters
+    contract: Contract, memory_bus: InMemoryBus, dead_letters: DeadLetters
 ) -> None:
     received: list[str] = []
-    endpoint = ServiceEndpoint(contract, bus, "result_aggregator", group=new_id())
+    endpoint = ServiceEndpoint(contract, memory_bus, "result_aggregator", group=new_id())
     endpoint.on("pipelineDenied", lambda envelope: received.append(envelope.event_id))
     endpoint.start()
     endpoint.wait_ready()
@@ -169,7 +163,7 @@ def test_a_consumer_accepts_a_rule_breach_and_dead_letters_only_a_breaking_messa
     del real["event_id"]  # the real envelope defaults it on the consumer side
     broken = example(contract, "pipelineDenied", denied_at="yesterday")
     for document in (real, broken):
-        publish(bus, contract, "pipelineDenied", document, document["data"]["batch_id"])
+        publish(memory_bus, contract, "pipelineDenied", document, document["data"]["batch_id"])
     wait_for(lambda: received and dead_letters.reasons(), within_s=WITHIN_S, awaited="both")
     endpoint.stop()
     assert len(received) == 1  # the real shape, with an event id of the consumer's own
@@ -180,17 +174,14 @@ def test_a_consumer_accepts_a_rule_breach_and_dead_letters_only_a_breaking_messa
 
 
 def test_the_result_aggregator_records_the_real_completion_and_denial(
-    contract: Contract, bus: InMemoryBus, dead_letters: DeadLetters
+    contract: Contract, memory_bus: InMemoryBus, dead_letters: DeadLetters
 ) -> None:
-    ras = ResultAggregatorSimulator(contract, bus)
+    ras = ResultAggregatorSimulator(contract, memory_bus)
     ras.start()
     ras.wait_ready()
-    completion = example(contract, "batchPipelineCompleted")
-    completion["event_type"] = "batch.pipeline.completed"
-    batch_id = completion["data"]["batch_id"]
+    batch_id = publish_real_completion(memory_bus, contract)["data"]["batch_id"]
     denial = example(contract, "pipelineDenied", batch_id=batch_id, denied_at=NAIVE)
-    publish(bus, contract, "batchPipelineCompleted", completion, batch_id)
-    publish(bus, contract, "pipelineDenied", denial, denial["correlation_id"])
+    publish(memory_bus, contract, "pipelineDenied", denial, denial["correlation_id"])
     try:
         report = wait_for(
             lambda: (r := ras.report(batch_id)).completions and r.denials and r,
@@ -204,14 +195,12 @@ def test_the_result_aggregator_records_the_real_completion_and_denial(
 
 
 def test_the_reference_bcs_accepts_the_real_bos_completion(
-    contract: Contract, bus: InMemoryBus, dead_letters: DeadLetters
+    contract: Contract, memory_bus: InMemoryBus, dead_letters: DeadLetters
 ) -> None:
-    bcs = BatchConductorService(contract, bus, ConductorConfig(consumer_group=new_id()))
+    bcs = BatchConductorService(contract, memory_bus, ConductorConfig(consumer_group=new_id()))
     bcs.start()
     try:
-        completion = example(contract, "batchPipelineCompleted")
-        completion["event_type"] = "batch.pipeline.completed"
-        publish(bus, contract, "batchPipelineCompleted", completion, completion["data"]["batch_id"])
+        publish_real_completion(memory_bus, contract)
         wait_for(
             lambda: sum(bcs.endpoint.rule_breaches.values()) or None,
             within_s=WITHIN_S,
@@ -225,11 +214,11 @@ def test_the_reference_bcs_accepts_the_real_bos_completion(
 
 
 def _live(
-    contract: Contract, bus: InMemoryBus, observer: ContractObserver, judgement: Judgement
+    contract: Contract, memory_bus: InMemoryBus, wire: ContractObserver, judgement: Judgement
 ) -> tuple[LiveWireCheck, list[str]]:
     lines: list[str] = []
     check = LiveWireCheck(
-        contract, bus, observer, say=lines.append, poll_s=0.05, judgement=judgement
+        contract, memory_bus, wire, say=lines.append, poll_s=0.05, judgement=judgement
     )
     check.start()
     return check, lines
@@ -242,18 +231,16 @@ def _live(
 )
 def test_the_live_check_judges_a_real_service_by_the_runs_setting_and_ours_strict(
     contract: Contract,
-    bus: InMemoryBus,
-    observer: ContractObserver,
+    memory_bus: InMemoryBus,
+    wire: ContractObserver,
     without: tuple[str, ...],
     strict: bool,
     fails: bool,
 ) -> None:
     judgement = Judgement.for_run(contract.services, without=without, strict=strict)
-    check, lines = _live(contract, bus, observer, judgement)
+    check, lines = _live(contract, memory_bus, wire, judgement)
     try:
-        completion = example(contract, "batchPipelineCompleted")
-        completion["event_type"] = "batch.pipeline.completed"
-        publish(bus, contract, "batchPipelineCompleted", completion, completion["data"]["batch_id"])
+        publish_real_completion(memory_bus, contract)
         line = wait_for(
             lambda: next((x for x in lines if "event-type-is-topic" in x), None),
             within_s=WITHIN_S,
@@ -274,19 +261,19 @@ def test_the_live_check_judges_a_real_service_by_the_runs_setting_and_ours_stric
 
 
 def test_a_consumer_drops_unknown_fields_as_a_real_model_does(
-    contract: Contract, bus: InMemoryBus, dead_letters: DeadLetters
+    contract: Contract, memory_bus: InMemoryBus, dead_letters: DeadLetters
 ) -> None:
     """So that what a real producer adds never travels on in what this project's services
     publish (which must pass strict)."""
     received: list[Any] = []
-    endpoint = ServiceEndpoint(contract, bus, "bos", group=new_id())
+    endpoint = ServiceEndpoint(contract, memory_bus, "bos", group=new_id())
     endpoint.on("batchContentProvisioningCompleted", received.append)
     endpoint.start()
     endpoint.wait_ready()
     document = example(contract, "batchContentProvisioningCompleted", debug_note="x")
     document["data"]["essays_for_processing"][0]["extra_inside"] = 1
     document["trace"] = "top-level"
-    publish(bus, contract, "batchContentProvisioningCompleted", document, None)
+    publish(memory_bus, contract, "batchContentProvisioningCompleted", document, None)
     wait_for(lambda: received, within_s=WITHIN_S, awaited="the message")
     endpoint.stop()
     (envelope,) = received

@@ -28,14 +28,6 @@ def check_messages(contract: Contract) -> CheckMessages:
 
 
 @pytest.fixture
-def memory_bus(contract: Contract) -> Iterator[InMemoryBus]:
-    bus = InMemoryBus(contract)
-    bus.start()
-    yield bus
-    bus.stop()
-
-
-@pytest.fixture
 def start_rig(contract: Contract, memory_bus: InMemoryBus) -> Iterator[Callable[..., Rig]]:
     """Starts BCS + BOS on the in-memory bus (configs by keyword); stops them afterwards."""
     rigs: list[Rig] = []

@@ -42,22 +42,6 @@ from harness.validation import ContractValidator
 from simulators.base import Simulator
 
 
-@pytest.fixture
-def memory_bus(contract: Contract) -> Iterator[InMemoryBus]:
-    bus = InMemoryBus(contract)
-    bus.start()
-    yield bus
-    bus.stop()
-
-
-@pytest.fixture
-def wire(contract: Contract, memory_bus: InMemoryBus) -> Iterator[ContractObserver]:
-    observer = ContractObserver(contract, memory_bus)
-    observer.start()
-    yield observer
-    observer.stop()
-
-
 def message_violations(wire: ContractObserver, **filters: Any) -> list[Violation]:
     """Every per-message breach recorded on the wire (schema, event_type, sender, key)."""
     return [v for m in wire.messages(**filters) for v in m.violations]
