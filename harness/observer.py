@@ -140,6 +140,12 @@ class ContractObserver:
         self._lock = threading.Lock()
         self._subscription: Subscription | None = None
         self._listeners: list[Callable[[ObservedMessage], None]] = []
+        self._service_of = {
+            name: service.id
+            for service in contract.services.values()
+            for name in (*service.seen_source_services, service.source_service)
+        }
+        """Every source_service string the contract knows -> its service id."""
 
     def listen(self, listener: Callable[[ObservedMessage], None]) -> None:
         """Call ``listener`` with every message from now on, once it is recorded."""
@@ -312,9 +318,8 @@ class ContractObserver:
 
     def _sender_of(self, channel: Channel, document: JsonObject | None) -> str | None:
         source = (document or {}).get("source_service")
-        for service in self.contract.services.values():
-            if source == service.source_service or source in service.seen_source_services:
-                return service.id
+        if isinstance(source, str) and source in self._service_of:
+            return self._service_of[source]
         senders = self.contract.senders(channel)
         return senders[0].id if len(senders) == 1 else None
 
