@@ -207,14 +207,13 @@ class ContractValidator:
         return self._explained(pointer, instance, channel.address, channel.message.name)
 
     def _explained(self, pointer: str, instance: Any, where: str, what: str) -> list[Violation]:
+        if self._full_validator(STRICT, pointer).is_valid(instance):
+            return []  # clean: relaxing only loosens (lint keeps marks out of not/oneOf)
         breaking = self._errors(COMPATIBLE, pointer, instance, where, what)
-        if not breaking and self._full_validator(STRICT, pointer).is_valid(instance):
-            return breaking  # clean (no compiling of fast validators on this path)
         broken_at = {v.pointer for v in breaking}  # a breaking finding there says it all
         breaches = [
             replace(v, level=Level.RULE, rule=rid)
             for rid in self._schema_rules
-            if not self._full_validator(f"{RULE}{rid}", pointer).is_valid(instance)
             for v in self._errors(f"{RULE}{rid}", pointer, instance, where, what)
             if v.pointer not in broken_at
         ]
