@@ -23,7 +23,7 @@ from harness.broker import kafka_broker
 from harness.bus import Delivery
 from harness.contract import Channel, load_contract
 from harness.envelope import Envelope
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.settings import Settings
 
 

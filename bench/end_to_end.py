@@ -28,7 +28,7 @@ from dataclasses import replace
 from harness.broker import kafka_broker
 from harness.client import PipelineClient
 from harness.contract import load_contract
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.observer import ContractObserver, ObservedMessage
 from harness.settings import Settings
 from pipeline_system.system import build_system

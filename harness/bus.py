@@ -1,6 +1,6 @@
 """The one seam between services and the transport: a small Bus protocol.
 
-``KafkaBus`` (harness.kafka_bus) is the real one; ``InMemoryBus`` (harness.memory_bus) exists for
+``KafkaBus`` (harness.kafka) is the real one; ``InMemoryBus`` (harness.memory_bus) exists for
 fast unit tests. Both pass the same behaviour suite (tests/bus_behaviour.py): ordering per key,
 fan-out to every consumer group, redelivery of an uncommitted message after a restart.
 

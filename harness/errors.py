@@ -25,8 +25,8 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     ├── ClientError                   an HTTP call to a service (BOS, BCS, content) failed
     └── WaitTimeout                   an expected message did not arrive before the deadline
 
-Client-library exceptions (confluent-kafka) are translated into these in one place only,
-``harness.kafka_bus``.
+Client-library exceptions (confluent-kafka) are translated into these in one place only, the
+bus family ``harness.kafka``.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ import pytest
 
 from harness.broker import BrokerInfo, kafka_broker
 from harness.contract import Contract, load_contract
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.rules import Judgement
 from harness.settings import Settings

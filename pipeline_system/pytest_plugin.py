@@ -16,7 +16,7 @@ import pytest
 
 from harness.client import PipelineClient
 from harness.contract import Contract
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.rules import Judgement
 from pipeline_system.environment import SystemAddresses, real_service_environment

@@ -24,7 +24,7 @@ from harness.broker import kafka_broker, read_detached
 from harness.broker_cli import add_name_option
 from harness.cli import PROG, settings_from_args
 from harness.contract import load_contract
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.settings import Settings
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness.cli import PROG
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.live import LiveWireCheck, WireSummary
 from harness.observer import ContractObserver
 from harness.report import write_report

@@ -24,7 +24,7 @@ from harness.broker.info import Progress, Provider
 from harness.broker.jvm import clean_up_work_dir, start_jvm_broker
 from harness.broker.process import is_our_broker, stop_recorded
 from harness.errors import BrokerError
-from harness.kafka_bus import require_answer
+from harness.kafka.broker_probes import require_answer
 from harness.settings import Settings
 
 

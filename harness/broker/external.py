@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.broker.info import BrokerInfo
-from harness.kafka_bus import require_answer
+from harness.kafka.broker_probes import require_answer
 
 ANSWER_TIMEOUT_S = 5.0
 

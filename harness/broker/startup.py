@@ -22,7 +22,7 @@ from harness.broker.process import spawn_broker, stop_child
 from harness.broker.properties import LOOPBACK, BrokerPorts, kafka_cluster_id, server_properties
 from harness.broker.workdir import new_work_dir
 from harness.errors import BrokerStartError
-from harness.kafka_bus import describe_cluster_id
+from harness.kafka.broker_probes import describe_cluster_id
 from harness.settings import Settings
 
 JVM_OPTIONS = (

@@ -20,7 +20,7 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import Envelope, new_id
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.waiting import wait_for
 from tests.kafka.processes import COMMAND, Process

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from tests.bus_behaviour import *  # noqa: F403
 
 pytestmark = pytest.mark.kafka

@@ -16,7 +16,7 @@ import pytest
 from harness.bus import Delivery
 from harness.contract import Contract
 from harness.envelope import Envelope
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.validation import ContractValidator
 from harness.waiting import wait_for
 from tests.bus_behaviour import Inbox

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness.contract import Contract
-from harness.kafka_bus import KafkaBus
+from harness.kafka import KafkaBus
 from harness.waiting import wait_for
 from reference_impl import BatchOrchestratorService, OrchestratorConfig
 from tests.unit.reference_impl import scripted

@@ -1,0 +1,46 @@
+"""Asking a cluster who it is, for harness.broker: readiness and external brokers.
+
+Here only because the bus family is the one place that imports the Kafka client; the broker
+package takes it over when it becomes a package of its own (issue 14).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import AdminClient
+
+from harness.errors import BrokerError
+
+# librdkafka logs every refused connection; the caller reports failures itself.
+_QUIET: dict[str, Any] = {"log_level": 0}
+
+
+def describe_cluster_id(bootstrap_servers: str, *, timeout_s: float) -> str | None:
+    """The cluster id the broker at ``bootstrap_servers`` reports, or None if it did not answer."""
+    admin = AdminClient({"bootstrap.servers": bootstrap_servers, **_QUIET})
+    try:
+        result = admin.describe_cluster(request_timeout=timeout_s).result(timeout=timeout_s + 1)
+    except (KafkaException, TimeoutError):
+        return None
+    cluster_id = result.cluster_id
+    return str(cluster_id) if cluster_id is not None else None
+
+
+def require_answer(bootstrap_servers: str, *, timeout_s: float) -> str | None:
+    """Check a broker answers (its metadata lists brokers); returns its cluster id."""
+    admin = AdminClient({"bootstrap.servers": bootstrap_servers, **_QUIET})
+    try:
+        metadata = admin.list_topics(timeout=timeout_s)
+    except KafkaException as exc:
+        raise BrokerError(
+            f"no Kafka broker answers at {bootstrap_servers} within {timeout_s:.0f} s: "
+            f"{exc.args[0] if exc.args else exc}.",
+            hint="start that broker, fix KAFKA_BOOTSTRAP_SERVERS (host:port[,host:port]), or "
+            "unset it to let the harness start its own broker",
+        ) from exc
+    if not metadata.brokers:
+        raise BrokerError(f"the Kafka cluster at {bootstrap_servers} lists no brokers.")
+    cluster_id = metadata.cluster_id
+    return str(cluster_id) if cluster_id is not None else None

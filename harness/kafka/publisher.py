@@ -1,0 +1,130 @@
+"""Producing to Kafka, and the broker's acknowledgements: awaited at once, or deferred.
+
+Outside a handler, ``produce`` returns once the broker stored the message (acks=all). Inside a
+handler (``deferring()``), it only collects the message's receipt: the consumer loop commits
+the handler's input once every receipt it caused is acknowledged (harness.kafka.consumer), so a
+handler never waits a broker round trip per output, and nothing is committed before it is stored.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from confluent_kafka import KafkaError, KafkaException, Message, Producer
+
+from harness.errors import BusError
+
+
+class Receipt:
+    """The broker's answer for one produced message (a librdkafka delivery callback)."""
+
+    def __init__(self, topic: str, channel: str) -> None:
+        self.topic, self.channel = topic, channel
+        self.done = threading.Event()
+        self.error: KafkaError | None = None
+
+    def __call__(self, error: KafkaError | None, _message: Message) -> None:
+        self.error = error
+        self.done.set()
+
+    def failure(self) -> BusError:
+        """The BusError of a receipt that came back with an error."""
+        return BusError(f"publishing to {self.topic} failed: {self.error}", channel=self.channel)
+
+
+class Publisher:
+    """The bus's one idempotent producer (acks=all) and the receipts of what it sent.
+
+    Example::
+
+        publisher = Publisher({"bootstrap.servers": "127.0.0.1:9092"}, linger_ms=0, timeout_s=30)
+        publisher.start()
+        publisher.produce("run-1.topic", b"{}", key="k", headers=None, channel="topic")
+    """
+
+    def __init__(self, config: Mapping[str, Any], *, linger_ms: int, timeout_s: float) -> None:
+        self._config = {**config, "enable.idempotence": True, "acks": "all", "linger.ms": linger_ms}
+        self.timeout_s = timeout_s
+        self._producer: Producer | None = None
+        self._handler_context = threading.local()
+
+    @property
+    def started(self) -> bool:
+        return self._producer is not None
+
+    def start(self) -> None:
+        self._producer = Producer(self._config)
+
+    def stop(self) -> None:
+        """Send what is queued (up to 5 s) and release the producer."""
+        if self._producer is not None:
+            self._producer.flush(5)
+            self._producer = None
+
+    def produce(
+        self,
+        topic: str,
+        value: bytes,
+        key: str | None,
+        headers: Mapping[str, str] | None,
+        channel: str,
+    ) -> None:
+        """Send one message. Inside a handler, the acknowledgement is awaited once for all the
+        handler's messages, before its input is committed (``deferring``); elsewhere, before
+        returning. Either way nothing is committed or reported done before it is stored.
+        """
+        producer = self._require_producer()
+        receipt = Receipt(topic, channel)
+        try:
+            producer.produce(
+                topic, value, key, headers=list((headers or {}).items()), on_delivery=receipt
+            )
+        except (KafkaException, BufferError) as exc:
+            raise BusError(f"cannot publish to {topic}: {exc}", channel=channel) from None
+        pending: list[Receipt] | None = getattr(self._handler_context, "pending", None)
+        if pending is not None:
+            pending.append(receipt)
+            producer.poll(0)
+        else:
+            self.await_receipts([receipt])
+
+    def await_receipts(self, receipts: Sequence[Receipt]) -> None:
+        """Block until the broker acknowledged every receipt; BusError on a failure."""
+        producer = self._require_producer()
+        deadline = time.monotonic() + self.timeout_s
+        for receipt in receipts:
+            while not receipt.done.is_set():
+                producer.poll(0.001)  # serves delivery callbacks, ours or another thread's
+                if time.monotonic() > deadline:
+                    raise BusError(
+                        f"no acknowledgement for a message to {receipt.topic}",
+                        channel=receipt.channel,
+                    )
+            if receipt.error is not None:
+                raise BusError(
+                    f"publishing to {receipt.topic} failed: {receipt.error.str()}",
+                    channel=receipt.channel,
+                )
+
+    def serve_receipts(self) -> None:
+        """Run the delivery callbacks that are due, without waiting."""
+        self._require_producer().poll(0)
+
+    @contextmanager
+    def deferring(self) -> Iterator[list[Receipt]]:
+        """While a handler runs on this thread, collect its publishes instead of waiting."""
+        pending: list[Receipt] = []
+        self._handler_context.pending = pending
+        try:
+            yield pending
+        finally:
+            self._handler_context.pending = None
+
+    def _require_producer(self) -> Producer:
+        if self._producer is None:
+            raise BusError("the bus is not started", hint="call bus.start() first")
+        return self._producer
