@@ -25,12 +25,12 @@ import time
 import uuid
 from dataclasses import replace
 
-from harness.broker import kafka_broker
 from harness.client import PipelineClient
 from harness.contract import load_contract
+from harness.expectations import Expectations
 from harness.kafka import KafkaBus
 from harness.observer import ContractObserver, ObservedMessage
-from harness.settings import Settings
+from kafka_broker import BrokerSettings, kafka_broker
 from pipeline_system.system import build_system
 
 
@@ -49,7 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval)
-    settings = Settings.from_env(os.environ)
+    settings = BrokerSettings.from_env(os.environ)
     if args.bootstrap:
         settings = replace(settings, bootstrap_servers=args.bootstrap)
     contract = load_contract()
@@ -82,7 +82,9 @@ def _ready_batch(client: PipelineClient, essays: int) -> str:
 def _run(client: PipelineClient, observer: ContractObserver, batch_id: str) -> tuple[str, float]:
     start = time.monotonic()
     correlation_id = client.request_pipeline(batch_id, "cj_assessment")
-    done = observer.expect("batchPipelineCompleted", correlation_id=correlation_id, within_s=120)
+    done = Expectations(observer).expect(
+        "batchPipelineCompleted", correlation_id=correlation_id, within_s=120
+    )
     assert done.data["final_status"] == "completed_successfully", done.summary()
     return correlation_id, done.seen_at - start
 
@@ -143,7 +145,9 @@ def _throughput(
     start = time.monotonic()
     correlations = [client.request_pipeline(b, "cj_assessment") for b in batch_ids]
     last = max(
-        observer.expect("batchPipelineCompleted", correlation_id=c, within_s=300).seen_at
+        Expectations(observer)
+        .expect("batchPipelineCompleted", correlation_id=c, within_s=300)
+        .seen_at
         for c in correlations
     )
     seconds = last - start

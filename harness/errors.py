@@ -23,7 +23,8 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     ├── UsageError                    a command's options do not fit together
     ├── InputError                    a file of records to validate cannot be read
     ├── ClientError                   an HTTP call to a service (BOS, BCS, content) failed
-    └── WaitTimeout                   an expected message did not arrive before the deadline
+    ├── WaitTimeout                   an expected message did not arrive before the deadline
+    └── UnexpectedMessage             a message that must not come came (expect_none)
 
 Client-library exceptions (confluent-kafka) are translated into these in one place only, the
 bus family ``harness.kafka``.
@@ -253,4 +254,26 @@ class WaitTimeout(HarnessError):
         super().__init__(
             f"timed out after {within_s:.1f} s waiting for {awaited}{following}. "
             f"Last messages seen:\n  {shown}"
+        )
+
+
+class UnexpectedMessage(HarnessError):
+    """A message a test said must not come came; shows every copy that did."""
+
+    def __init__(
+        self,
+        awaited: str,
+        *,
+        channel: str,
+        correlation_id: str | None = None,
+        seen: Sequence[str] = (),
+    ) -> None:
+        self.awaited = awaited
+        self.channel = channel
+        self.correlation_id = correlation_id
+        self.seen = tuple(seen)
+        following = f" (following correlation id {correlation_id})" if correlation_id else ""
+        shown = "\n  ".join(self.seen[-10:])
+        super().__init__(
+            f"expected no {awaited} on {channel}{following}, but {len(self.seen)} came:\n  {shown}"
         )

@@ -17,14 +17,13 @@ contract declares for them (``checked-on``), the schema findings are breaking or
 HTTP is seen too: the observer owns an ``ExchangeLog`` (``observer.exchanges``) that the
 services' HTTP servers record into (harness.http_app), and its violations are the observer's.
 
-It is also what tests wait on: ``expect`` polls the recorded messages against a deadline,
-filtered by batch id or correlation id, and on timeout shows the last messages of that batch.
+Tests wait on what it recorded through the one expectation driver, ``harness.expectations``.
 
 Example::
 
     observer = ContractObserver(contract, bus)
     observer.start()
-    done = observer.expect("batchPipelineCompleted", batch_id=batch_id, within_s=10)
+    done = Expectations(observer).expect("batchPipelineCompleted", batch_id=batch_id)
     assert observer.violations() == []
 """
 
@@ -44,7 +43,6 @@ from harness.errors import EnvelopeDecodeError, Violation
 from harness.exchanges import ExchangeLog
 from harness.rules import Level, WireCheck
 from harness.validation import ContractValidator
-from harness.waiting import wait_for
 
 Where = Mapping[str, Any] | Callable[["ObservedMessage"], bool]
 COMPARISON_OVER_HTTP = "requestComparison"
@@ -70,6 +68,10 @@ class ObservedMessage:
     @property
     def name(self) -> str:
         return self.channel.message.name
+
+    @property
+    def event_id(self) -> str | None:
+        return self._field("/event_id")
 
     @property
     def correlation_id(self) -> str | None:
@@ -224,61 +226,6 @@ class ContractObserver:
             )
         ]
         return per_message + chains + self.exchanges.violations(batch_id=batch_id)
-
-    # -- waiting ---------------------------------------------------------------------------
-
-    def expect(
-        self,
-        channel: str,
-        *,
-        within_s: float,
-        batch_id: str | None = None,
-        correlation_id: str | None = None,
-        where: Where | None = None,
-        count: int = 1,
-    ) -> ObservedMessage:
-        """Wait until ``count`` matching messages were seen; return the last of them."""
-        name = self.contract.channel(channel).message.name
-
-        def found() -> list[ObservedMessage] | None:
-            hits = self.messages(
-                channel, batch_id=batch_id, correlation_id=correlation_id, where=where
-            )
-            return hits if len(hits) >= count else None
-
-        hits = wait_for(
-            found,
-            within_s=within_s,
-            awaited=f"{count} x {name}" + (f" for batch {batch_id}" if batch_id else ""),
-            seen=lambda: self._recent(batch_id, correlation_id),
-            correlation_id=correlation_id,
-        )
-        return hits[count - 1]
-
-    def expect_none(
-        self,
-        channel: str,
-        *,
-        for_s: float,
-        batch_id: str | None = None,
-        correlation_id: str | None = None,
-        where: Where | None = None,
-    ) -> None:
-        """Assert that no matching message appears during ``for_s`` seconds."""
-        deadline = self.clock() + for_s
-        while self.clock() < deadline:
-            hits = self.messages(
-                channel, batch_id=batch_id, correlation_id=correlation_id, where=where
-            )
-            if hits:
-                raise AssertionError(f"expected no {hits[0].name}, saw: {hits[0].summary()}")
-            time.sleep(0.01)
-
-    def _recent(self, batch_id: str | None, correlation_id: str | None) -> list[str]:
-        related = self.messages(batch_id=batch_id) if batch_id else self.messages()
-        if correlation_id and not batch_id:
-            related = self.messages(correlation_id=correlation_id)
-        return [m.summary() for m in related[-10:]]
 
     # -- checking one message --------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from harness.cli import PROG
 from harness.client import PipelineClient, RegisteredBatch
 from harness.errors import ClientError, UsageError, Violation, WaitTimeout
+from harness.expectations import Expectations
 from harness.findings import counts, describe, tally
 from harness.observer import ContractObserver, ObservedMessage
 from harness.report import write_report
@@ -214,7 +215,7 @@ def _wait_ready(
     event = "batchEssaysReady" if batch.class_id else "batchContentProvisioningCompleted"
     started = time.monotonic()
     try:
-        observer.expect(event, batch_id=batch.batch_id, within_s=args.ready_timeout)
+        Expectations(observer).expect(event, batch_id=batch.batch_id, within_s=args.ready_timeout)
         if client.offers_status_view(batch.batch_id):
             client.wait_ready(batch.batch_id, within_s=args.ready_timeout)
     except WaitTimeout as exc:

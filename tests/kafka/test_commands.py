@@ -20,6 +20,7 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import Envelope, new_id
+from harness.expectations import Expectations
 from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.waiting import wait_for
@@ -34,14 +35,12 @@ def prefix() -> str:
 
 
 @pytest.fixture
-def wire(
-    pipeline_contract: Contract, kafka_bootstrap: str, prefix: str
-) -> Iterator[ContractObserver]:
+def wire(pipeline_contract: Contract, kafka_bootstrap: str, prefix: str) -> Iterator[Expectations]:
     bus = KafkaBus(pipeline_contract, bootstrap_servers=kafka_bootstrap, topic_prefix=prefix)
     bus.start()
     observer = ContractObserver(pipeline_contract, bus)
     observer.start()
-    yield observer
+    yield Expectations(observer)
     observer.stop()
     bus.stop()
 
@@ -81,7 +80,7 @@ def _request_with_kcat(bootstrap: str, topic: str, batch_id: str) -> str:
 
 
 def test_up_runs_the_system_and_a_kcat_request_completes(
-    kafka_bootstrap: str, prefix: str, wire: ContractObserver
+    kafka_bootstrap: str, prefix: str, wire: Expectations
 ) -> None:
     up = Process("up", "--bootstrap", kafka_bootstrap, "--topic-prefix", prefix)
     try:
@@ -99,7 +98,7 @@ def test_up_runs_the_system_and_a_kcat_request_completes(
         )
         done = wire.expect("batchPipelineCompleted", correlation_id=correlation_id, within_s=60)
         assert done.data["final_status"] == "completed_successfully"
-        assert wire.violations(batch_id=batch_id) == []
+        assert wire.observer.violations(batch_id=batch_id) == []
     finally:
         code = up.interrupt()
     assert code == 0, up.lines[-20:]
@@ -115,7 +114,7 @@ def test_simulate_runs_one_simulator_in_its_own_process(
     pipeline_contract: Contract,
     kafka_bootstrap: str,
     prefix: str,
-    wire: ContractObserver,
+    wire: Expectations,
     tmp_path: Path,
 ) -> None:
     behaviour = tmp_path / "llm.yaml"
@@ -141,10 +140,10 @@ def test_simulate_runs_one_simulator_in_its_own_process(
             "event_id": new_id(),
             "data": {**request["data"], "correlation_id": correlation_id},
         }
-        wire.bus.publish(channel, Envelope.from_json(request), key=correlation_id)
+        wire.observer.bus.publish(channel, Envelope.from_json(request), key=correlation_id)
         answer = wire.expect("llmComparisonResult", correlation_id=correlation_id, within_s=30)
         assert answer.source_service == "llm_provider_service"
-        assert wire.violations() == []
+        assert wire.observer.violations() == []
     finally:
         code = llm.interrupt()
     assert code == 0, llm.lines[-20:]

@@ -44,7 +44,7 @@ def test_cj_then_nlp_complete_exactly_once_each_on_the_real_broker(
         cj = rig.command(batch_id, "batchServiceCjAssessmentInitiateCommandData", first)
         assert cj.data["essays_to_process"] == scripted.refs(corrected)
         rig.outcome(batch_id, "cj_assessment", first, corrected)
-        rig.wire.wait(COMPLETED, batch_id, within_s=WITHIN_S)
+        rig.wire.expect_events(COMPLETED, batch_id=batch_id, count=1, within_s=WITHIN_S)
         duplicate = rig.outcome(batch_id, "cj_assessment", first, corrected)  # new event_id
         wait_for(
             lambda: rig.bos.repository.is_processed(duplicate.event_id),
@@ -54,15 +54,17 @@ def test_cj_then_nlp_complete_exactly_once_each_on_the_real_broker(
         rig.wait_status(batch_id, "ready_for_pipeline_execution")
 
         second = rig.request(batch_id, "nlp")
-        (skipped,) = rig.wire.wait(
-            "phaseSkipped", batch_id, where=lambda e: e.correlation_id == second, within_s=WITHIN_S
+        (skipped,) = rig.wire.expect_events(
+            "phaseSkipped", batch_id=batch_id, correlation_id=second, count=1, within_s=WITHIN_S
         )
         assert skipped.data["phase_name"] == "spellcheck"
         nlp = rig.command(batch_id, "batchServiceNlpInitiateCommandData", second)
         assert nlp.data["essays_to_process"] == scripted.refs(corrected)
         rig.outcome(batch_id, "nlp", second, corrected)
 
-        completions = rig.wire.wait(COMPLETED, batch_id, count=2, within_s=WITHIN_S)
+        completions = rig.wire.expect_events(
+            COMPLETED, batch_id=batch_id, count=2, within_s=WITHIN_S
+        )
         assert [c.correlation_id for c in completions] == [first, second]
         assert [c.data["completed_phases"] for c in completions] == [
             ["spellcheck", "cj_assessment"],
@@ -94,7 +96,9 @@ def test_a_restarted_bos_resumes_the_pipeline_from_its_database(
         rig.bos.wait_ready()
         rig.command(batch_id, "batchServiceCjAssessmentInitiateCommandData", cid)
         rig.outcome(batch_id, "cj_assessment", cid, essays)
-        (completion,) = rig.wire.wait(COMPLETED, batch_id, within_s=WITHIN_S)
+        (completion,) = rig.wire.expect_events(
+            COMPLETED, batch_id=batch_id, count=1, within_s=WITHIN_S
+        )
         assert completion.correlation_id == cid
         assert rig.wait_status(batch_id, "ready_for_pipeline_execution")["completed_pipelines"]
     finally:

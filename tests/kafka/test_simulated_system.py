@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from harness.client import PipelineClient
+from harness.expectations import Expectations
 from harness.observer import ContractObserver
 from pipeline_system.system import SimulatedSystem
 
@@ -21,24 +22,23 @@ def test_a_batch_goes_through_cj_assessment_to_one_completion(
     pipeline_observer: ContractObserver,
     class_id: str | None,
 ) -> None:
+    wire = Expectations(pipeline_observer)
     batch = pipeline_client.register_batch(essay_count=4, class_id=class_id)
-    pipeline_observer.expect(
-        "batchContentProvisioningCompleted", batch_id=batch.batch_id, within_s=30
-    )
+    wire.expect("batchContentProvisioningCompleted", batch_id=batch.batch_id, within_s=30)
     if class_id:
-        pipeline_observer.expect("batchEssaysReady", batch_id=batch.batch_id, within_s=30)
+        wire.expect("batchEssaysReady", batch_id=batch.batch_id, within_s=30)
     pipeline_client.wait_ready(
         batch.batch_id,
         within_s=30,
         seen=lambda: [m.summary() for m in pipeline_observer.messages(batch_id=batch.batch_id)],
     )
     correlation_id = pipeline_client.request_pipeline(batch.batch_id, "cj_assessment")
-    done = pipeline_observer.expect("batchPipelineCompleted", batch_id=batch.batch_id, within_s=60)
+    done = wire.expect("batchPipelineCompleted", batch_id=batch.batch_id, within_s=60)
     assert done.correlation_id == correlation_id
     assert done.data["final_status"] == "completed_successfully"
     assert done.data["completed_phases"] == ["spellcheck", "cj_assessment"]
     assert done.data["successful_essay_count"] == 4
-    pipeline_observer.expect_none(
+    wire.expect_none(
         "batchPipelineCompleted",
         batch_id=batch.batch_id,
         for_s=0.5,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness.contract import Contract
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
 from harness.observer import ContractObserver
 
@@ -20,8 +21,9 @@ def memory_bus(contract: Contract) -> Iterator[InMemoryBus]:
 
 
 @pytest.fixture
-def wire(contract: Contract, memory_bus: InMemoryBus) -> Iterator[ContractObserver]:
+def wire(contract: Contract, memory_bus: InMemoryBus) -> Iterator[Expectations]:
+    """The one expectation driver over a contract observer of ``memory_bus``."""
     observer = ContractObserver(contract, memory_bus)
     observer.start()
-    yield observer
+    yield Expectations(observer, within_s=5.0)
     observer.stop()

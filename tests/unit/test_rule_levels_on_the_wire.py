@@ -15,9 +15,10 @@ import pytest
 from harness.bus import DEAD_LETTER_REASON, Delivery
 from harness.contract import Contract
 from harness.envelope import new_id
+from harness.expectations import Expectations
 from harness.live import LiveWireCheck
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observer import ObservedMessage
 from harness.rules import Judgement
 from harness.service import ServiceEndpoint
 from harness.waiting import wait_for
@@ -76,9 +77,9 @@ def publish_real_completion(memory_bus: InMemoryBus, contract: Contract) -> Doc:
     return completion
 
 
-def seen(wire: ContractObserver, channel: str, event_id: str) -> ObservedMessage:
+def seen(wire: Expectations, channel: str, event_id: str) -> ObservedMessage:
     def found() -> ObservedMessage | None:
-        hits = wire.messages(channel, where=lambda m: m.get("/event_id") == event_id)
+        hits = wire.copies(channel, where=lambda m: m.get("/event_id") == event_id)
         return hits[0] if hits else None
 
     return wait_for(found, within_s=WITHIN_S, awaited=f"{channel} {event_id}")
@@ -114,7 +115,7 @@ SENDER = {  # who the wire check must lay each finding at (the examples' senders
     ],
 )
 def test_the_real_keys_are_key_by_batch_rule_findings_laid_at_their_sender(
-    contract: Contract, memory_bus: InMemoryBus, wire: ContractObserver, channel: str, key_of: Any
+    contract: Contract, memory_bus: InMemoryBus, wire: Expectations, channel: str, key_of: Any
 ) -> None:
     document = example(contract, channel)
     document["source_service"] = contract.service(SENDER[channel]).source_service
@@ -135,7 +136,7 @@ def test_the_real_keys_are_key_by_batch_rule_findings_laid_at_their_sender(
 def test_the_real_bos_source_service_spellings_are_rule_findings(
     contract: Contract,
     memory_bus: InMemoryBus,
-    wire: ContractObserver,
+    wire: Expectations,
     channel: str,
     spelling: str,
     key_at: str,
@@ -214,11 +215,11 @@ def test_the_reference_bcs_accepts_the_real_bos_completion(
 
 
 def _live(
-    contract: Contract, memory_bus: InMemoryBus, wire: ContractObserver, judgement: Judgement
+    contract: Contract, memory_bus: InMemoryBus, wire: Expectations, judgement: Judgement
 ) -> tuple[LiveWireCheck, list[str]]:
     lines: list[str] = []
     check = LiveWireCheck(
-        contract, memory_bus, wire, say=lines.append, poll_s=0.05, judgement=judgement
+        contract, memory_bus, wire.observer, say=lines.append, poll_s=0.05, judgement=judgement
     )
     check.start()
     return check, lines
@@ -232,7 +233,7 @@ def _live(
 def test_the_live_check_judges_a_real_service_by_the_runs_setting_and_ours_strict(
     contract: Contract,
     memory_bus: InMemoryBus,
-    wire: ContractObserver,
+    wire: Expectations,
     without: tuple[str, ...],
     strict: bool,
     fails: bool,

@@ -9,6 +9,8 @@ from typing import Any
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope
+from harness.expectations import Expectations
+from harness.observer import ObservedMessage
 from harness.service import ServiceEndpoint
 from harness.waiting import wait_for
 from reference_impl import (
@@ -19,7 +21,7 @@ from reference_impl import (
 )
 from reference_impl.batch_state import EssayRef
 from tests.unit.reference_impl import scripted
-from tests.unit.reference_impl.wire import Wire, http
+from tests.unit.reference_impl.wire import DeadLetters, http, watch
 
 
 @dataclass
@@ -30,7 +32,8 @@ class Rig:
     bus: Bus
     bcs: BatchConductorService
     bos: BatchOrchestratorService
-    wire: Wire
+    wire: Expectations
+    dead_letters: DeadLetters
     peers: dict[str, ServiceEndpoint] = field(default_factory=dict)
 
     @classmethod
@@ -43,7 +46,7 @@ class Rig:
         **bos_parts: Any,
     ) -> Rig:
         """``orchestrator``: OrchestratorConfig fields to change (bcs_url is this rig's BCS)."""
-        wire = Wire(contract, bus)
+        wire, dead_letters = watch(contract, bus), DeadLetters(contract, bus)
         bcs = BatchConductorService(contract, bus, conductor or ConductorConfig())
         config = OrchestratorConfig(bcs_url=bcs.base_url, **(orchestrator or {}))
         bos = BatchOrchestratorService(contract, bus, config, **bos_parts)
@@ -51,7 +54,7 @@ class Rig:
         for service in (bcs, bos):
             service.start()
             service.wait_ready()
-        return cls(contract, bus, bcs, bos, wire, peers)
+        return cls(contract, bus, bcs, bos, wire, dead_letters, peers)
 
     def stop(self) -> None:
         self.bos.stop()
@@ -110,9 +113,9 @@ class Rig:
     def publish(self, peer: str, channel_id: str, data: dict[str, Any], cid: str) -> Envelope:
         return self.peers[peer].publish(channel_id, data, correlation_id=cid)
 
-    def command(self, batch_id: str, phase_channel: str, cid: str) -> Envelope:
+    def command(self, batch_id: str, phase_channel: str, cid: str) -> ObservedMessage:
         """The one command of ``phase_channel`` for this run (waits for it)."""
-        (command,) = self.wire.wait(
-            phase_channel, batch_id, where=lambda e: e.correlation_id == cid
+        (command,) = self.wire.expect_events(
+            phase_channel, batch_id=batch_id, correlation_id=cid, count=1
         )
         return command

@@ -28,7 +28,9 @@ def test_registration_answers_202_and_announces_the_batch(start_rig: StartRig) -
     )
     assert status == 202
     assert answer == {"batch_id": answer["batch_id"], "correlation_id": cid, "status": "registered"}
-    (announced,) = rig.wire.wait("batchEssaysRegistered", answer["batch_id"])
+    (announced,) = rig.wire.expect_events(
+        "batchEssaysRegistered", batch_id=answer["batch_id"], count=1
+    )
     assert announced.correlation_id == cid
     assert announced.data["essay_ids"] == ["a", "b"]
     view = rig.batch_view(answer["batch_id"])

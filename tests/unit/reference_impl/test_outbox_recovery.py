@@ -14,7 +14,9 @@ import pytest
 from harness.bus import ConsumerCrashed, Delivery, Handler, Subscription
 from harness.contract import Channel, Contract
 from harness.envelope import Envelope
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
+from harness.observer import ObservedMessage
 from harness.service import ServiceEndpoint
 from harness.waiting import wait_for
 from reference_impl import (
@@ -29,7 +31,7 @@ from reference_impl.orchestrator import BATCH_CODEC
 from reference_impl.storage import Change
 from tests.unit.reference_impl import scripted
 from tests.unit.reference_impl.rig import Rig
-from tests.unit.reference_impl.wire import Wire
+from tests.unit.reference_impl.wire import DeadLetters, watch
 
 COMPLETED = "batchPipelineCompleted"
 ESSAYS = scripted.essays(3)
@@ -126,23 +128,23 @@ def restart_and_check(
     bcs: BatchConductorService,
     db: Path,
     crashed: BatchOrchestratorService,
-    wire: Wire,
+    wire: Expectations,
     batch_id: str,
     cid: str,
-) -> list[Envelope]:
+) -> list[ObservedMessage]:
     """Stop the dead instance, start a new one on the same file; then a second pipeline runs,
     which proves the batch is usable and that nothing else was published in between."""
     crashed.stop()
     bos = start_bos(contract, bus, bcs, db)
     try:
-        rig = Rig(contract, bus, bcs, bos, wire, _peers(contract, bus))
-        rig.wire.wait(COMPLETED, batch_id, where=lambda e: e.correlation_id == cid)
+        rig = Rig(contract, bus, bcs, bos, wire, DeadLetters(contract, bus), _peers(contract, bus))
+        rig.wire.expect_events(COMPLETED, batch_id=batch_id, correlation_id=cid, count=1)
         rig.wait_status(batch_id, "ready_for_pipeline_execution")
         second = rig.request(batch_id, "nlp")
         rig.command(batch_id, "batchServiceNlpInitiateCommandData", second)
         rig.outcome(batch_id, "nlp", second, ESSAYS)
-        rig.wire.wait(COMPLETED, batch_id, where=lambda e: e.correlation_id == second)
-        return rig.wire.messages(COMPLETED, batch_id)
+        rig.wire.expect_events(COMPLETED, batch_id=batch_id, correlation_id=second, count=1)
+        return rig.wire.copies(COMPLETED, batch_id=batch_id)
     finally:
         bos.stop()
 
@@ -160,10 +162,10 @@ def test_a_bos_killed_around_publishing_the_completion_publishes_it_once(
     when: Literal["before", "after"],
 ) -> None:
     db = tmp_path / "bos.db"
-    wire = Wire(contract, memory_bus)
+    wire, dead_letters = watch(contract, memory_bus), DeadLetters(contract, memory_bus)
     killed = KilledAtPublish(memory_bus, COMPLETED, when)
     bos = start_bos(contract, killed, bcs, db)
-    rig = Rig(contract, memory_bus, bcs, bos, wire, _peers(contract, memory_bus))
+    rig = Rig(contract, memory_bus, bcs, bos, wire, dead_letters, _peers(contract, memory_bus))
     batch_id, cid = run_cj_until_the_last_outcome(rig)
     wait_for(lambda: killed.dead, within_s=10, awaited="BOS to die at the completion")
     completions = restart_and_check(contract, memory_bus, bcs, db, bos, wire, batch_id, cid)
@@ -182,10 +184,10 @@ def test_a_bos_killed_before_committing_the_completion_completes_after_restart(
     contract: Contract, memory_bus: InMemoryBus, bcs: BatchConductorService, tmp_path: Path
 ) -> None:
     db = tmp_path / "bos.db"
-    wire = Wire(contract, memory_bus)
+    wire, dead_letters = watch(contract, memory_bus), DeadLetters(contract, memory_bus)
     repository = KilledAtCommit(db)
     bos = start_bos(contract, memory_bus, bcs, db, repository=repository)
-    rig = Rig(contract, memory_bus, bcs, bos, wire, _peers(contract, memory_bus))
+    rig = Rig(contract, memory_bus, bcs, bos, wire, dead_letters, _peers(contract, memory_bus))
     batch_id, cid = run_cj_until_the_last_outcome(rig)
     wait_for(lambda: repository.dead, within_s=10, awaited="BOS to die at the commit")
     completions = restart_and_check(contract, memory_bus, bcs, db, bos, wire, batch_id, cid)

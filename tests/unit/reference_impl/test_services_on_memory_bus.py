@@ -47,7 +47,7 @@ def run_cj(rig: Rig, batch_id: str) -> str:
     rig.outcome(batch_id, "spellcheck", cid, CORRECTED)
     assert rig.command(batch_id, CJ, cid).data["essays_to_process"] == scripted.refs(CORRECTED)
     rig.outcome(batch_id, "cj_assessment", cid, CORRECTED)
-    rig.wire.wait("batchPipelineCompleted", batch_id, where=lambda e: e.correlation_id == cid)
+    rig.wire.expect_events("batchPipelineCompleted", batch_id=batch_id, correlation_id=cid, count=1)
     return cid
 
 
@@ -57,11 +57,13 @@ def test_cj_then_nlp_each_complete_exactly_once(start_rig: StartRig) -> None:
     first = run_cj(rig, batch_id)
     rig.wait_status(batch_id, "ready_for_pipeline_execution")
     second = rig.request(batch_id, "nlp")
-    (skipped,) = rig.wire.wait("phaseSkipped", batch_id, where=lambda e: e.correlation_id == second)
+    (skipped,) = rig.wire.expect_events(
+        "phaseSkipped", batch_id=batch_id, correlation_id=second, count=1
+    )
     assert skipped.data["phase_name"] == "spellcheck"
     assert rig.command(batch_id, NLP, second).data["essays_to_process"] == scripted.refs(CORRECTED)
     rig.outcome(batch_id, "nlp", second, CORRECTED)
-    completions = rig.wire.wait("batchPipelineCompleted", batch_id, count=2)
+    completions = rig.wire.expect_events("batchPipelineCompleted", batch_id=batch_id, count=2)
     assert [c.correlation_id for c in completions] == [first, second]
     assert [c.data["completed_phases"] for c in completions] == [
         ["spellcheck", "cj_assessment"],
@@ -87,7 +89,7 @@ def test_a_duplicated_last_outcome_publishes_one_completion(start_rig: StartRig)
     rig.outcome(batch_id, "spellcheck", cid, CORRECTED)
     rig.command(batch_id, NLP, cid)
     last = rig.outcome(batch_id, "nlp", cid, CORRECTED)
-    rig.wire.wait("batchPipelineCompleted", batch_id, where=lambda e: e.correlation_id == cid)
+    rig.wire.expect_events("batchPipelineCompleted", batch_id=batch_id, correlation_id=cid, count=1)
     rig.bus.publish(rig.contract.channel("elsBatchPhaseOutcome"), last, key=batch_id)  # same id
     again = rig.outcome(batch_id, "nlp", cid, CORRECTED)  # the real outbox re-sends: new id
     wait_for(
@@ -96,8 +98,10 @@ def test_a_duplicated_last_outcome_publishes_one_completion(start_rig: StartRig)
         awaited="BOS handled the duplicates",
     )
     marker = rig.request(batch_id, "nlp")  # all done already: completes at once, after them
-    rig.wire.wait("batchPipelineCompleted", batch_id, where=lambda e: e.correlation_id == marker)
-    completions = rig.wire.messages("batchPipelineCompleted", batch_id)
+    rig.wire.expect_events(
+        "batchPipelineCompleted", batch_id=batch_id, correlation_id=marker, count=1
+    )
+    completions = rig.wire.copies("batchPipelineCompleted", batch_id=batch_id)
     assert [c.correlation_id for c in completions] == [cid, marker]
 
 
@@ -107,19 +111,19 @@ def test_a_request_during_a_pipeline_is_denied_on_the_bus(start_rig: StartRig) -
     cid = rig.request(batch_id, "cj_assessment")
     rig.command(batch_id, SPELLCHECK, cid)
     other = rig.request(batch_id, "nlp")
-    (denial,) = rig.wire.wait("pipelineDenied", batch_id)
+    (denial,) = rig.wire.expect_events("pipelineDenied", batch_id=batch_id, count=1)
     assert denial.correlation_id == other
     assert denial.data["denial_reason"] == "pipeline_active"
-    assert cid in denial.metadata["denial_detail"]  # type: ignore[index]
+    assert cid in denial.get("/metadata/denial_detail")
 
 
 def test_ai_feedback_is_denied_with_the_reason(start_rig: StartRig) -> None:
     rig = start_rig()
     batch_id = rig.ready_guest(ESSAYS)
     rig.request(batch_id, "ai_feedback")
-    (denial,) = rig.wire.wait("pipelineDenied", batch_id)
+    (denial,) = rig.wire.expect_events("pipelineDenied", batch_id=batch_id, count=1)
     assert denial.data["denial_reason"] == "resolution_failed"
-    assert "ai_feedback" in denial.metadata["denial_detail"]  # type: ignore[index]
+    assert "ai_feedback" in denial.get("/metadata/denial_detail")
     assert rig.batch_view(batch_id)["accepts_pipeline_request"] is True
 
 
@@ -129,7 +133,9 @@ def test_a_regular_batch_becomes_ready_when_essays_are_ready_before_confirmation
     rig = start_rig()
     batch_id = rig.register(count=len(ESSAYS), class_id="class-1")
     rig.provision(batch_id, ESSAYS)
-    rig.wire.wait("batchServiceStudentMatchingInitiateCommandData", batch_id)
+    rig.wire.expect_events(
+        "batchServiceStudentMatchingInitiateCommandData", batch_id=batch_id, count=1
+    )
     rig.publish(
         "els", "batchEssaysReady", scripted.essays_ready(batch_id, ESSAYS), scripted.new_id()
     )
@@ -143,7 +149,7 @@ def test_a_phase_that_never_answers_ends_the_pipeline_failed(start_rig: StartRig
     rig = start_rig(orchestrator={"phase_timeout_s": 0.2, "tick_interval_s": 0.02})
     batch_id = rig.ready_guest(ESSAYS)
     cid = rig.request(batch_id, "cj_assessment")
-    (completion,) = rig.wire.wait("batchPipelineCompleted", batch_id)
+    (completion,) = rig.wire.expect_events("batchPipelineCompleted", batch_id=batch_id, count=1)
     assert completion.correlation_id == cid
     assert completion.data["final_status"] == "failed_critically"
     view = rig.wait_status(batch_id, "ready_for_pipeline_execution")
@@ -163,7 +169,7 @@ def test_a_message_that_breaks_the_contract_is_dead_lettered_and_bos_goes_on(
     rig.bus.publish(channel, broken, key=batch_id)
     rig.provision(batch_id, ESSAYS)
     rig.wait_status(batch_id, "ready_for_pipeline_execution")
-    wait_for(rig.wire.dead_letters, within_s=5, awaited="the dead letter")
+    wait_for(rig.dead_letters, within_s=5, awaited="the dead letter")
 
 
 class FailingOnce:
@@ -191,7 +197,7 @@ def test_a_handler_that_fails_dead_letters_its_message_and_bos_goes_on(
     batch_id = rig.register(count=len(ESSAYS))
     repository.fail_next = True
     rig.provision(batch_id, ESSAYS)
-    (letter,) = wait_for(rig.wire.dead_letters, within_s=5, awaited="a dead letter")
+    (letter,) = wait_for(rig.dead_letters, within_s=5, awaited="a dead letter")
     assert "disk full" in letter.headers["x-dead-letter-reason"]
     rig.provision(batch_id, ESSAYS)  # ELS's outbox would re-send it
     rig.wait_status(batch_id, "ready_for_pipeline_execution")

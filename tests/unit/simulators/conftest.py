@@ -3,7 +3,7 @@
 - ``memory_bus``: a started ``InMemoryBus`` on the contract (stopped after the test).
 - ``wire``: a started ``ContractObserver`` on ``memory_bus``: records and checks every message
   (``wire.expect(channel, batch_id=..., where=..., count=..., within_s=...)``,
-  ``wire.expect_none(...)``, ``wire.messages(...)``); ``message_violations(wire)`` lists the
+  ``wire.expect_none(...)``, ``wire.copies(...)``); ``message_violations(wire)`` lists the
   per-message breaches (schema, event_type, sender, key) without the cross-message correlation
   check, which needs a pipeline request the unit tests do not always send.
 - ``send``: publishes scripted input as the service the contract says sends that channel, through
@@ -35,16 +35,16 @@ from harness.bus import encode_value
 from harness.contract import Channel, Contract
 from harness.envelope import Envelope, JsonObject, utc_now
 from harness.errors import Violation
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver
 from harness.service import ServiceEndpoint
 from harness.validation import ContractValidator
 from simulators.base import Simulator
 
 
-def message_violations(wire: ContractObserver, **filters: Any) -> list[Violation]:
+def message_violations(wire: Expectations, **filters: Any) -> list[Violation]:
     """Every per-message breach recorded on the wire (schema, event_type, sender, key)."""
-    return [v for m in wire.messages(**filters) for v in m.violations]
+    return [v for m in wire.copies(**filters) for v in m.violations]
 
 
 class ScriptedSender:

@@ -9,8 +9,9 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import Envelope, new_id, utc_now
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observer import ObservedMessage
 from simulators.cj_assessment import CJAssessmentBehaviour, CJAssessmentSimulator
 from simulators.content import InMemoryContentStore
 from simulators.llm_provider import LLMProviderBehaviour, LLMProviderSimulator
@@ -86,12 +87,12 @@ def system(
     return start
 
 
-def requests_of(wire: ContractObserver, batch_id: str) -> list[ObservedMessage]:
-    return wire.messages("llmComparisonRequest", batch_id=batch_id)
+def requests_of(wire: Expectations, batch_id: str) -> list[ObservedMessage]:
+    return wire.copies("llmComparisonRequest", batch_id=batch_id)
 
 
 def test_essays_of_known_quality_are_ranked_in_that_order(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system()
     shuffled = dict(reversed(list(ESSAYS_BY_QUALITY.items())))
@@ -108,7 +109,7 @@ def test_essays_of_known_quality_are_ranked_in_that_order(
 
 
 def test_completion_carries_the_original_correlation_id_and_the_true_split(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system()
 
@@ -125,7 +126,7 @@ def test_completion_carries_the_original_correlation_id_and_the_true_split(
 
 
 def test_every_comparison_goes_out_under_its_own_new_correlation_id(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system()
 
@@ -137,12 +138,12 @@ def test_every_comparison_goes_out_under_its_own_new_correlation_id(
     assert len(ids) == len(set(ids)) == 6
     assert correlation_id not in ids
     assert all(r.data["correlation_id"] == r.correlation_id for r in requests)
-    answered = {m.correlation_id for m in wire.messages("llmComparisonResult", batch_id=batch_id)}
+    answered = {m.correlation_id for m in wire.copies("llmComparisonResult", batch_id=batch_id)}
     assert answered == set(ids)
 
 
 def test_duplicate_results_are_ignored_and_the_batch_completes_once(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system(llm=LLMProviderBehaviour(duplicate_outputs=True))
 
@@ -157,7 +158,7 @@ def test_duplicate_results_are_ignored_and_the_batch_completes_once(
 
 
 def test_a_redelivered_request_is_assessed_once(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system()
 
@@ -172,7 +173,7 @@ def test_a_redelivered_request_is_assessed_once(
 
 
 def test_llm_errors_above_the_threshold_fail_the_batch_with_the_original_correlation_id(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system(llm=LLMProviderBehaviour(error_rate=1.0))
 
@@ -182,12 +183,12 @@ def test_llm_errors_above_the_threshold_fail_the_batch_with_the_original_correla
     assert failed.correlation_id == correlation_id
     assert failed.data["status"] == "failed_critically"
     assert failed.data["system_metadata"]["error_info"]["reason"] == "low_success_rate"
-    assert wire.messages("cjAssessmentCompleted", batch_id=batch_id) == []
+    assert wire.copies("cjAssessmentCompleted", batch_id=batch_id) == []
     assert message_violations(wire) == []
 
 
 def test_a_service_failure_fails_the_request_before_any_comparison(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system(cj=CJAssessmentBehaviour(service_failure=True))
 
@@ -200,7 +201,7 @@ def test_a_service_failure_fails_the_request_before_any_comparison(
 
 
 def test_a_text_missing_from_the_content_store_fails_the_request(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system()
     missing = InMemoryContentStore()  # the texts go to a store CJ does not read
@@ -212,7 +213,7 @@ def test_a_text_missing_from_the_content_store_fails_the_request(
 
 
 def test_a_single_essay_is_finalised_without_any_comparison(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system()
 
@@ -228,7 +229,7 @@ def test_a_single_essay_is_finalised_without_any_comparison(
 
 
 def test_failing_essays_are_never_compared_and_are_reported_failed(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     cj = system(cj=CJAssessmentBehaviour(essay_failure_rate=0.5, seed=5))
     texts = {f"essay-{i}": text for i, text in enumerate(ESSAYS_BY_QUALITY.values())}
@@ -254,7 +255,7 @@ def test_failing_essays_are_never_compared_and_are_reported_failed(
 def test_the_comparison_budget_caps_the_requests(
     system: Any,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
     store: InMemoryContentStore,
     behaviour: CJAssessmentBehaviour | None,
     metadata: dict[str, Any] | None,
@@ -268,7 +269,7 @@ def test_the_comparison_budget_caps_the_requests(
 
 
 def test_a_hung_cj_service_sends_nothing(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system(cj=CJAssessmentBehaviour(hang=True))
 
@@ -278,7 +279,7 @@ def test_a_hung_cj_service_sends_nothing(
 
 
 def test_broken_output_puts_contract_breaking_requests_on_the_wire(
-    system: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    system: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     system(cj=CJAssessmentBehaviour(broken_output=True))
 

@@ -9,8 +9,9 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import new_id, utc_now
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observer import ObservedMessage
 from simulators.cj_assessment import CJAssessmentBehaviour, CJAssessmentSimulator
 from simulators.content import InMemoryContentStore
 from tests.unit.simulators.conftest import Runner, ScriptedSender
@@ -70,13 +71,13 @@ def reply(
     send("llmComparisonResult", data, correlation_id=correlation_id)
 
 
-def requests(wire: ContractObserver, batch_id: str, count: int) -> list[ObservedMessage]:
+def requests(wire: Expectations, batch_id: str, count: int) -> list[ObservedMessage]:
     wire.expect("llmComparisonRequest", batch_id=batch_id, count=count, within_s=5)
-    return wire.messages("llmComparisonRequest", batch_id=batch_id)
+    return wire.copies("llmComparisonRequest", batch_id=batch_id)
 
 
 def test_the_next_wave_goes_out_only_when_the_last_one_is_answered(
-    cj_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    cj_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     cj_for()  # four essays: three rounds of two comparisons
     batch_id, _, _ = els_request(send, store, ESSAYS_BY_QUALITY)
@@ -97,7 +98,7 @@ def test_the_next_wave_goes_out_only_when_the_last_one_is_answered(
 
 
 def test_a_wave_size_sends_that_many_comparisons_at_once(
-    cj_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    cj_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     cj_for(wave_size=4)
     batch_id, _, _ = els_request(send, store, ESSAYS_BY_QUALITY)
@@ -110,7 +111,7 @@ def test_a_wave_size_sends_that_many_comparisons_at_once(
 
 
 def test_unknown_and_repeated_results_are_ignored(
-    cj_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    cj_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     cj_for(wave_size=6)
     batch_id, correlation_id, _ = els_request(send, store, ESSAYS_BY_QUALITY)
@@ -135,7 +136,7 @@ def test_unknown_and_repeated_results_are_ignored(
 def test_the_share_of_successful_comparisons_decides_completed_or_failed(
     cj_for: Any,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
     store: InMemoryContentStore,
     errors: int,
     outcome: str,
@@ -151,7 +152,7 @@ def test_the_share_of_successful_comparisons_decides_completed_or_failed(
 
 
 def test_the_success_floor_is_a_knob(
-    cj_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    cj_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     cj_for(wave_size=6, min_success_rate=0.5)
     batch_id, _, _ = els_request(send, store, ESSAYS_BY_QUALITY)

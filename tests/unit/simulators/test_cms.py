@@ -10,8 +10,8 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import new_id, utc_now
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver
 from harness.waiting import wait_for
 from simulators.cms import CMSBehaviour, CMSSimulator
 from simulators.content import InMemoryContentStore
@@ -65,7 +65,7 @@ def suggest(send: ScriptedSender, batch_id: str | None = None) -> tuple[str, str
 
 
 def test_each_essay_is_confirmed_with_its_best_suggestion(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver
+    cms_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     cms_for()
 
@@ -89,7 +89,7 @@ def test_each_essay_is_confirmed_with_its_best_suggestion(
 
 
 def test_the_confirmation_waits_out_the_configured_delay(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver
+    cms_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     cms_for(confirmation_delay_s=0.05)
     sent_at = time.monotonic()
@@ -101,7 +101,7 @@ def test_the_confirmation_waits_out_the_configured_delay(
 
 
 def test_the_delay_never_blocks_the_consumer_and_stop_cancels_pending_timers(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver
+    cms_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     cms = cms_for(confirmation_delay_s=0.3)
 
@@ -118,7 +118,7 @@ def test_the_delay_never_blocks_the_consumer_and_stop_cancels_pending_timers(
 
 
 def test_the_timeout_path_confirms_as_the_system_under_a_new_correlation_id(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver
+    cms_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     cms_for(confirm_by_timeout=True)
 
@@ -132,7 +132,7 @@ def test_the_timeout_path_confirms_as_the_system_under_a_new_correlation_id(
 
 
 def test_a_failing_essay_s_association_is_rejected(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver
+    cms_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     cms_for(essay_failure_rate=1.0)
 
@@ -144,7 +144,7 @@ def test_a_failing_essay_s_association_is_rejected(
 
 
 def test_a_redelivered_suggestion_is_confirmed_once(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver
+    cms_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     cms_for()
 
@@ -159,7 +159,7 @@ def test_a_redelivered_suggestion_is_confirmed_once(
 
 @pytest.mark.parametrize("knob", ["service_failure", "hang"])
 def test_a_failed_or_hung_cms_never_confirms(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver, knob: str
+    cms_for: Any, send: ScriptedSender, wire: Expectations, knob: str
 ) -> None:
     cms_for(**{knob: True})
 
@@ -169,17 +169,17 @@ def test_a_failed_or_hung_cms_never_confirms(
 
 
 def test_duplicate_outputs_confirm_twice(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver
+    cms_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     cms_for(duplicate_outputs=True)
 
     batch_id, _, _ = suggest(send)
 
-    wire.expect("studentAssociationsConfirmed", batch_id=batch_id, count=2, within_s=5)
+    wire.expect_copies("studentAssociationsConfirmed", batch_id=batch_id, count=2, within_s=5)
 
 
 def test_broken_output_puts_a_contract_breaking_message_on_the_wire(
-    cms_for: Any, send: ScriptedSender, wire: ContractObserver
+    cms_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     cms_for(broken_output=True)
 
@@ -195,7 +195,7 @@ def test_the_matching_chain_runs_from_els_request_to_confirmation(
     running: Runner,
     cms_for: Any,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
 ) -> None:
     store = InMemoryContentStore()
     running(NLPSimulator(contract, memory_bus, content=store))

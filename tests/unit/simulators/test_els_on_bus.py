@@ -14,8 +14,9 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import new_id
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observer import ObservedMessage
 from harness.waiting import wait_for
 from simulators.base import Simulator
 from simulators.els import ELSBehaviour, ELSSimulator
@@ -36,7 +37,7 @@ class System:
     els: ELSSimulator
     ras: ResultAggregatorSimulator
     send: ScriptedSender
-    wire: ContractObserver
+    wire: Expectations
 
     def expect(self, channel: str, batch: ScriptedBatch, **kwargs: Any) -> ObservedMessage:
         return self.wire.expect(channel, batch_id=batch.batch_id, within_s=WITHIN_S, **kwargs)
@@ -48,7 +49,7 @@ def system(
     memory_bus: InMemoryBus,
     running: Runner,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
 ) -> System:
     els = running(ELSSimulator(contract, memory_bus))
     ras = running(ResultAggregatorSimulator(contract, memory_bus))
@@ -134,7 +135,7 @@ ELS_PIPELINE_OUTPUTS = (
 
 def correlations(system: System, batch: ScriptedBatch, channels: tuple[str, ...]) -> set[str]:
     """The correlation ids of the batch's messages on ``channels`` (each must have some)."""
-    seen = [system.wire.messages(c, batch_id=batch.batch_id) for c in channels]
+    seen = [system.wire.copies(c, batch_id=batch.batch_id) for c in channels]
     assert all(seen), "every channel carried a message of the batch"
     return {m.correlation_id or "" for messages in seen for m in messages}
 
@@ -210,7 +211,7 @@ def test_duplicate_outputs_publish_each_message_twice(
     memory_bus: InMemoryBus,
     running: Runner,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
 ) -> None:
     els_with(contract, memory_bus, running, duplicate_outputs=True)
     batch = ScriptedBatch.of(1)
@@ -218,11 +219,10 @@ def test_duplicate_outputs_publish_each_message_twice(
     send("batchEssaysRegistered", data, correlation_id=batch.registration_correlation)
     content = script.content_provisioned(batch, 0)
     send("essayContentProvisioned", content, correlation_id=batch.registration_correlation)
-    completed = wire.expect(
+    copies = wire.expect_copies(
         "batchContentProvisioningCompleted", batch_id=batch.batch_id, count=2, within_s=WITHIN_S
     )
-    copies = wire.messages("batchContentProvisioningCompleted", batch_id=batch.batch_id)
-    assert [m.document for m in copies] == [completed.document] * 2
+    assert [m.document for m in copies] == [copies[0].document] * 2
 
 
 def test_a_hung_els_answers_nothing(
@@ -230,7 +230,7 @@ def test_a_hung_els_answers_nothing(
     memory_bus: InMemoryBus,
     running: Runner,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
 ) -> None:
     els_with(contract, memory_bus, running, hang=True)
     batch = ScriptedBatch.of(1)
@@ -247,7 +247,7 @@ def test_broken_output_is_on_the_bus_and_its_consumer_sets_it_aside(
     memory_bus: InMemoryBus,
     running: Runner,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
 ) -> None:
     dead_letters = Inbox()
     memory_bus.subscribe([contract.dead_letter_channel], group=new_id(), handler=dead_letters)

@@ -12,8 +12,9 @@ import pytest
 from harness.contract import Contract
 from harness.envelope import new_id
 from harness.errors import UsageError
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observer import ObservedMessage
 from harness.waiting import wait_for
 from simulators.content import ContentStore, HttpContentStore, InMemoryContentStore
 from simulators.corpus import Corpus
@@ -61,19 +62,19 @@ def register(send: ScriptedSender, count: int, course_code: str = "ENG5") -> tup
 FileEvents = tuple[list[ObservedMessage], list[ObservedMessage]]
 
 
-def file_events(wire: ContractObserver, batch_id: str, count: int) -> FileEvents:
+def file_events(wire: Expectations, batch_id: str, count: int) -> FileEvents:
     """Wait for ``count`` file events of the batch: (provisioned, failed validation)."""
 
     def both() -> FileEvents | None:
-        ok = wire.messages("essayContentProvisioned", where={"entity_id": batch_id})
-        failed = wire.messages("essayValidationFailed", where={"entity_id": batch_id})
+        ok = wire.copies("essayContentProvisioned", where={"entity_id": batch_id})
+        failed = wire.copies("essayValidationFailed", where={"entity_id": batch_id})
         return (ok, failed) if len(ok) + len(failed) >= count else None
 
     return wait_for(
         both,
         within_s=5,
         awaited=f"{count} file events of batch {batch_id}",
-        seen=lambda: [m.summary() for m in wire.messages()[-10:]],
+        seen=lambda: [m.summary() for m in wire.copies()[-10:]],
     )
 
 
@@ -82,7 +83,7 @@ def texts_of(messages: list[ObservedMessage], store: ContentStore) -> list[str]:
 
 
 def test_each_registered_essay_gets_its_own_text_from_the_corpus(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver, store: ContentStore
+    file_service: Start, send: ScriptedSender, wire: Expectations, store: ContentStore
 ) -> None:
     file_service()
     batch_id, correlation_id = register(send, 4)
@@ -99,7 +100,7 @@ def test_each_registered_essay_gets_its_own_text_from_the_corpus(
 
 
 def test_a_swedish_course_gets_swedish_essays(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver, store: ContentStore
+    file_service: Start, send: ScriptedSender, wire: Expectations, store: ContentStore
 ) -> None:
     file_service()
     batch_id, _ = register(send, 3, course_code="SV2")
@@ -109,7 +110,7 @@ def test_a_swedish_course_gets_swedish_essays(
 
 
 def test_the_language_knob_overrides_the_course(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver, store: ContentStore
+    file_service: Start, send: ScriptedSender, wire: Expectations, store: ContentStore
 ) -> None:
     file_service(language="sv")
     batch_id, _ = register(send, 2, course_code="ENG5")
@@ -121,7 +122,7 @@ def test_the_language_knob_overrides_the_course(
 def test_essays_come_from_the_folder_the_user_names(
     file_service: Start,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
     store: ContentStore,
     tmp_path: Path,
 ) -> None:
@@ -142,7 +143,7 @@ def test_the_same_seed_provisions_the_same_texts(contract: Contract) -> None:
 
 
 def test_invalid_essays_fail_validation_and_the_rest_is_provisioned(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver, store: ContentStore
+    file_service: Start, send: ScriptedSender, wire: Expectations, store: ContentStore
 ) -> None:
     file_service(invalid_essays=2)
     batch_id, correlation_id = register(send, 5)
@@ -158,7 +159,7 @@ def test_invalid_essays_fail_validation_and_the_rest_is_provisioned(
 
 
 def test_the_failure_rate_gives_the_true_split(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver
+    file_service: Start, send: ScriptedSender, wire: Expectations
 ) -> None:
     simulator = file_service(essay_failure_rate=0.5, seed=4)
     expected_failures = sum(simulator.essay_fails(f"file-{i}") for i in range(12))
@@ -169,7 +170,7 @@ def test_the_failure_rate_gives_the_true_split(
 
 
 def test_a_service_failure_rejects_every_file(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver
+    file_service: Start, send: ScriptedSender, wire: Expectations
 ) -> None:
     file_service(service_failure=True)
     batch_id, _ = register(send, 3)
@@ -191,7 +192,7 @@ def test_a_batch_is_provisioned_once_however_often_it_is_registered(
 
 
 def test_duplicate_outputs_publish_every_file_event_twice(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver
+    file_service: Start, send: ScriptedSender, wire: Expectations
 ) -> None:
     file_service(duplicate_outputs=True)
     batch_id, _ = register(send, 2)
@@ -201,7 +202,7 @@ def test_duplicate_outputs_publish_every_file_event_twice(
 
 
 def test_a_hung_file_service_provisions_nothing(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver
+    file_service: Start, send: ScriptedSender, wire: Expectations
 ) -> None:
     file_service(hang=True)
     batch_id, _ = register(send, 2)
@@ -210,7 +211,7 @@ def test_a_hung_file_service_provisions_nothing(
 
 
 def test_broken_output_reaches_the_bus_and_breaks_the_contract(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver
+    file_service: Start, send: ScriptedSender, wire: Expectations
 ) -> None:
     file_service(broken_output=True)
     batch_id, _ = register(send, 1)
@@ -222,7 +223,7 @@ def test_broken_output_reaches_the_bus_and_breaks_the_contract(
 
 
 def test_a_rule_breach_reaches_the_bus_as_a_rule_finding_not_a_breaking_one(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver
+    file_service: Start, send: ScriptedSender, wire: Expectations
 ) -> None:
     file_service(rule_breach="no-unknown-fields")
     batch_id, _ = register(send, 1)
@@ -239,7 +240,7 @@ def test_an_unknown_rule_breach_is_refused_at_once() -> None:
 
 
 def test_behaviour_can_change_while_running(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver
+    file_service: Start, send: ScriptedSender, wire: Expectations
 ) -> None:
     simulator = file_service()
     simulator.behaviour = replace(simulator.behaviour, service_failure=True)
@@ -249,7 +250,7 @@ def test_behaviour_can_change_while_running(
 
 
 def test_the_content_is_served_over_http_for_other_processes(
-    file_service: Start, send: ScriptedSender, wire: ContractObserver
+    file_service: Start, send: ScriptedSender, wire: Expectations
 ) -> None:
     simulator = file_service(content_port=0)
     assert simulator.content_url is not None

@@ -9,8 +9,8 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import new_id
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver
 from simulators.cj_assessment.messages import comparison_prompt
 from simulators.llm_provider import (
     LLMProviderBehaviour,
@@ -96,7 +96,7 @@ def ask(send: ScriptedSender, prompt: str | None = None, **metadata: Any) -> str
 
 
 def test_the_answer_carries_the_comparison_s_own_correlation_id(
-    provider_for: Any, send: ScriptedSender, wire: ContractObserver
+    provider_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     provider_for()
 
@@ -124,7 +124,7 @@ def test_the_answer_carries_the_comparison_s_own_correlation_id(
 def test_a_failing_comparison_is_answered_with_an_error_detail(
     provider_for: Any,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
     knobs: dict[str, Any],
     error_code: str,
 ) -> None:
@@ -140,7 +140,7 @@ def test_a_failing_comparison_is_answered_with_an_error_detail(
 
 
 def test_a_prompt_without_essays_is_an_invalid_prompt(
-    provider_for: Any, send: ScriptedSender, wire: ContractObserver
+    provider_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     provider_for()
 
@@ -151,7 +151,7 @@ def test_a_prompt_without_essays_is_an_invalid_prompt(
 
 
 def test_the_error_rate_is_decided_by_seed_and_correlation_id(
-    provider_for: Any, send: ScriptedSender, wire: ContractObserver
+    provider_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     provider_for(error_rate=0.5, seed=11)
 
@@ -159,23 +159,23 @@ def test_the_error_rate_is_decided_by_seed_and_correlation_id(
 
     wire.expect("llmComparisonResult", count=len(asked), within_s=5)
     errored = {
-        m.correlation_id for m in wire.messages("llmComparisonResult") if m.data["winner"] is None
+        m.correlation_id for m in wire.copies("llmComparisonResult") if m.data["winner"] is None
     }
     assert errored == {c for c in asked if random.Random(f"11:{c}").random() < 0.5}
 
 
 def test_duplicate_outputs_answer_twice(
-    provider_for: Any, send: ScriptedSender, wire: ContractObserver
+    provider_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     provider_for(duplicate_outputs=True)
 
     correlation_id = ask(send)
 
-    wire.expect("llmComparisonResult", correlation_id=correlation_id, count=2, within_s=5)
+    wire.expect_copies("llmComparisonResult", correlation_id=correlation_id, count=2, within_s=5)
 
 
 def test_a_hung_provider_never_answers(
-    provider_for: Any, send: ScriptedSender, wire: ContractObserver
+    provider_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     provider_for(hang=True)
 
@@ -185,7 +185,7 @@ def test_a_hung_provider_never_answers(
 
 
 def test_broken_output_puts_a_contract_breaking_answer_on_the_wire(
-    provider_for: Any, send: ScriptedSender, wire: ContractObserver
+    provider_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     provider_for(broken_output=True)
 

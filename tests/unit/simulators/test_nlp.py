@@ -9,8 +9,8 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import new_id, utc_now
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver
 from simulators.content import InMemoryContentStore
 from simulators.nlp import NLPBehaviour, NLPSimulator, text_metrics
 from simulators.roster import class_roster
@@ -96,7 +96,7 @@ def nlp_request(send: ScriptedSender, refs: list[dict[str, str]]) -> tuple[str, 
 
 
 def test_each_essay_gets_a_different_student_of_the_class_as_its_best_match(
-    nlp_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    nlp_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     nlp_for()
 
@@ -120,7 +120,7 @@ def test_each_essay_gets_a_different_student_of_the_class_as_its_best_match(
 
 
 def test_suggestions_are_the_same_on_every_replay(
-    nlp_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    nlp_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     nlp_for(seed=3)
     refs = essays(store, 5)
@@ -151,7 +151,7 @@ def test_suggestions_are_the_same_on_every_replay(
 def test_failing_essays_get_no_suggestion_and_a_reason(
     nlp_for: Any,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
     store: InMemoryContentStore,
     knobs: dict[str, Any],
     summary: dict[str, int],
@@ -168,7 +168,7 @@ def test_failing_essays_get_no_suggestion_and_a_reason(
 
 
 def test_the_analysis_reports_each_essay_s_true_metrics(
-    nlp_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    nlp_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     nlp_for()
 
@@ -184,7 +184,7 @@ def test_the_analysis_reports_each_essay_s_true_metrics(
 
 
 def test_essays_that_cannot_be_read_or_fail_are_reported_failed(
-    nlp_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    nlp_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     simulator = nlp_for(essay_failure_rate=0.5, seed=1)
     refs = [*essays(store, 6), {"essay_id": "essay-lost", "text_storage_id": "nowhere"}]
@@ -201,7 +201,7 @@ def test_essays_that_cannot_be_read_or_fail_are_reported_failed(
 
 
 def test_a_failed_service_analyses_nothing(
-    nlp_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    nlp_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     nlp_for(service_failure=True)
 
@@ -213,17 +213,17 @@ def test_a_failed_service_analyses_nothing(
 
 
 def test_duplicate_outputs_publish_twice(
-    nlp_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    nlp_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     nlp_for(duplicate_outputs=True)
 
     batch_id, _ = nlp_request(send, essays(store, 1))
 
-    wire.expect("batchNlpAnalysisCompleted", batch_id=batch_id, count=2, within_s=5)
+    wire.expect_copies("batchNlpAnalysisCompleted", batch_id=batch_id, count=2, within_s=5)
 
 
 def test_a_hung_nlp_service_never_answers(
-    nlp_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    nlp_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     nlp_for(hang=True)
 
@@ -233,7 +233,7 @@ def test_a_hung_nlp_service_never_answers(
 
 
 def test_broken_output_puts_a_contract_breaking_message_on_the_wire(
-    nlp_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    nlp_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     nlp_for(broken_output=True)
 

@@ -14,8 +14,8 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import JsonObject, new_id
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver
 from harness.waiting import wait_for
 from simulators.result_aggregator import (
     PipelineCompletion,
@@ -160,7 +160,7 @@ def test_on_the_bus_it_records_what_arrives_and_publishes_nothing(
     memory_bus: InMemoryBus,
     running: Runner,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
 ) -> None:
     ras = running(ResultAggregatorSimulator(contract, memory_bus))
     batch_id = new_id()
@@ -181,7 +181,7 @@ def test_a_hung_aggregator_records_nothing(
     memory_bus: InMemoryBus,
     running: Runner,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
 ) -> None:
     ras = running(
         ResultAggregatorSimulator(contract, memory_bus, ResultAggregatorBehaviour(hang=True))

@@ -9,8 +9,8 @@ import pytest
 
 from harness.contract import Contract
 from harness.envelope import new_id, utc_now
+from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ContractObserver
 from simulators.content import InMemoryContentStore
 from simulators.spellcheck import (
     SpellcheckBehaviour,
@@ -83,7 +83,7 @@ def request_data(essay_id: str, storage_id: str, batch_id: str = "batch-1") -> d
 
 
 def test_a_known_text_gets_true_counts_and_its_corrected_text_is_stored(
-    spellchecker_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    spellchecker_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     spellchecker_for()
     original_id = store.put(TEXT)
@@ -110,7 +110,7 @@ def test_a_known_text_gets_true_counts_and_its_corrected_text_is_stored(
 
 
 def test_the_results_are_keyed_by_essay_and_name_its_batch(
-    spellchecker_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    spellchecker_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     spellchecker_for()
 
@@ -132,7 +132,7 @@ def test_the_results_are_keyed_by_essay_and_name_its_batch(
 def test_a_failed_essay_still_gets_both_events_with_failure_status(
     spellchecker_for: Any,
     send: ScriptedSender,
-    wire: ContractObserver,
+    wire: Expectations,
     store: InMemoryContentStore,
     knobs: dict[str, Any],
     error_code: str,
@@ -154,7 +154,7 @@ def test_a_failed_essay_still_gets_both_events_with_failure_status(
 
 
 def test_a_text_missing_from_the_content_store_fails_the_essay(
-    spellchecker_for: Any, send: ScriptedSender, wire: ContractObserver
+    spellchecker_for: Any, send: ScriptedSender, wire: Expectations
 ) -> None:
     spellchecker_for()
 
@@ -166,7 +166,7 @@ def test_a_text_missing_from_the_content_store_fails_the_essay(
 
 
 def test_the_failure_rate_fails_the_same_essays_on_every_replay(
-    spellchecker_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    spellchecker_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     simulator = spellchecker_for(essay_failure_rate=0.5, seed=7)
     essays = [f"essay-{i}" for i in range(12)]
@@ -178,25 +178,25 @@ def test_the_failure_rate_fails_the_same_essays_on_every_replay(
     wire.expect("spellcheckPhaseCompleted", count=len(essays), within_s=5)
     failed = {
         m.data["entity_id"]
-        for m in wire.messages("spellcheckPhaseCompleted", where={"status": "failed"})
+        for m in wire.copies("spellcheckPhaseCompleted", where={"status": "failed"})
     }
     assert failed == {e for e in essays if simulator.essay_fails(e)}
     assert 0 < len(failed) < len(essays)
 
 
 def test_duplicate_outputs_publish_each_result_twice(
-    spellchecker_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    spellchecker_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     spellchecker_for(duplicate_outputs=True)
 
     correlation_id = request(send, store.put(TEXT))
 
-    wire.expect("spellcheckPhaseCompleted", correlation_id=correlation_id, count=2, within_s=5)
-    wire.expect("spellcheckResult", correlation_id=correlation_id, count=2, within_s=5)
+    wire.expect_copies("spellcheckPhaseCompleted", correlation_id=correlation_id, count=2, within_s=5)
+    wire.expect_copies("spellcheckResult", correlation_id=correlation_id, count=2, within_s=5)
 
 
 def test_a_hung_spellchecker_never_answers(
-    spellchecker_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    spellchecker_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     spellchecker_for(hang=True)
 
@@ -206,7 +206,7 @@ def test_a_hung_spellchecker_never_answers(
 
 
 def test_broken_output_puts_a_contract_breaking_message_on_the_wire(
-    spellchecker_for: Any, send: ScriptedSender, wire: ContractObserver, store: InMemoryContentStore
+    spellchecker_for: Any, send: ScriptedSender, wire: Expectations, store: InMemoryContentStore
 ) -> None:
     spellchecker_for(broken_output=True)
 
