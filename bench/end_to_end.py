@@ -29,7 +29,8 @@ from harness.client import PipelineClient
 from harness.contract import load_contract
 from harness.expectations import Expectations
 from harness.kafka import KafkaBus
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observed import ObservedMessage
+from harness.observer import ContractObserver
 from kafka_broker import BrokerSettings, kafka_broker
 from pipeline_system.system import build_system
 

@@ -63,7 +63,7 @@ class Delivery:
         return Envelope.decode(self.value or b"", channel=self.channel.address)
 
 
-Handler = Callable[[Delivery], None]
+DeliveryHandler = Callable[[Delivery], None]
 
 
 class Subscription(Protocol):
@@ -102,7 +102,7 @@ class Bus(Protocol):
         channels: Sequence[Channel],
         *,
         group: str | None,
-        handler: Handler,
+        handler: DeliveryHandler,
         name: str = "",
     ) -> Subscription:
         """Consume ``channels`` in consumer ``group``; ``group=None`` reads every partition

@@ -18,12 +18,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from harness.errors import Violation
-
-if TYPE_CHECKING:
-    from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 
 
 def correlation_breaches(

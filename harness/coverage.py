@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from harness.contract import Channel, Contract, Operation
 from harness.errors import Violation
 from harness.exchanges import HttpExchange
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 from harness.openapi import HttpOperation
 from harness.rules import Judgement
 

@@ -27,7 +27,8 @@ import time
 from dataclasses import dataclass, replace
 
 from harness.errors import UnexpectedMessage
-from harness.observer import ContractObserver, ObservedMessage, Where
+from harness.observed import ObservedMessage, Where
+from harness.observer import ContractObserver
 from harness.waiting import wait_for
 
 DEFAULT_WITHIN_S = 10.0

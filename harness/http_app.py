@@ -88,7 +88,7 @@ class HttpProblem(Exception):
         )
 
 
-Handler = Callable[[HttpRequest], HttpReply]
+RequestHandler = Callable[[HttpRequest], HttpReply]
 
 
 class ContractApp:
@@ -98,7 +98,7 @@ class ContractApp:
         self,
         contract: Contract,
         service_id: str,
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[str, RequestHandler],
         *,
         exchanges: ExchangeLog | None = None,
         checker: HttpChecker | None = None,

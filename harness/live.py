@@ -27,7 +27,8 @@ from harness.contract import Channel, Contract, Message
 from harness.errors import HarnessError, Violation
 from harness.exchanges import HttpExchange
 from harness.findings import counts, describe, tally
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observed import ObservedMessage
+from harness.observer import ContractObserver
 from harness.rules import Judgement
 
 Say = Callable[[str], None]

@@ -16,7 +16,13 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from harness.bus import ConsumerCrashed, Delivery, Handler, dead_letter_headers, encode_value
+from harness.bus import (
+    ConsumerCrashed,
+    Delivery,
+    DeliveryHandler,
+    dead_letter_headers,
+    encode_value,
+)
 from harness.contract import Channel, Contract
 from harness.envelope import Envelope
 
@@ -72,7 +78,12 @@ class InMemoryBus:
             self._changed.notify_all()
 
     def subscribe(
-        self, channels: Sequence[Channel], *, group: str | None, handler: Handler, name: str = ""
+        self,
+        channels: Sequence[Channel],
+        *,
+        group: str | None,
+        handler: DeliveryHandler,
+        name: str = "",
     ) -> _MemorySubscription:
         subscription = _MemorySubscription(self, channels, group, handler)
         self._subscriptions.append(subscription)
@@ -135,7 +146,11 @@ class InMemoryBus:
 
 class _MemorySubscription:
     def __init__(
-        self, bus: InMemoryBus, channels: Sequence[Channel], group: str | None, handler: Handler
+        self,
+        bus: InMemoryBus,
+        channels: Sequence[Channel],
+        group: str | None,
+        handler: DeliveryHandler,
     ) -> None:
         self.bus, self.channels, self.handler = bus, list(channels), handler
         self.group = group or f"tap-{id(self)}"

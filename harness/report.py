@@ -26,7 +26,7 @@ from harness.contract import Contract
 from harness.errors import Violation
 from harness.exchanges import HttpExchange
 from harness.findings import grouped
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 
 
 @dataclass(frozen=True)

@@ -219,9 +219,9 @@ def _run_of(batch: ConductorBatch, event: Received) -> ConductorRun | None:
     return batch.run(event.correlation_id) or batch.run(str(event.data.get("correlation_id")))
 
 
-BusHandler = Callable[[ConductorBatch | None, Received], ConductorDecision]
+ConductorHandler = Callable[[ConductorBatch | None, Received], ConductorDecision]
 
-ROUTES: Mapping[str, BusHandler] = MappingProxyType(
+ROUTES: Mapping[str, ConductorHandler] = MappingProxyType(
     {
         "elsBatchPhaseOutcome": phase_outcome,
         "batchPipelineCompleted": pipeline_completed,

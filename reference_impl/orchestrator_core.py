@@ -45,9 +45,9 @@ from reference_impl.readiness import (
 )
 from reference_impl.statuses import RunStatus
 
-MessageHandler = Callable[[BatchState | None, Received, Rules], Decision]
+OrchestratorHandler = Callable[[BatchState | None, Received, Rules], Decision]
 
-ROUTES: Mapping[str, MessageHandler] = MappingProxyType(
+ROUTES: Mapping[str, OrchestratorHandler] = MappingProxyType(
     {
         "clientBatchPipelineRequest": request_pipeline,
         "batchContentProvisioningCompleted": content_provisioned,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -32,11 +32,9 @@ from harness.contract import Channel, Contract, resolve_pointer
 from harness.envelope import Envelope
 from harness.errors import UsageError
 from harness.exchanges import ExchangeLog
-from harness.http_app import ContractApp, Handler
+from harness.http_app import ContractApp, RequestHandler
 from harness.http_server import HttpServer
-from harness.service import ServiceEndpoint
-
-Route = Callable[[Envelope], None]
+from harness.service import EnvelopeHandler, ServiceEndpoint
 
 
 @dataclass(frozen=True)
@@ -105,11 +103,11 @@ class Simulator:
         self.endpoint = ServiceEndpoint(contract, bus, self.service_id)
         self.http_server: HttpServer | None = None
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         """Channel id -> handler, for every channel in ``consumes``."""
         raise NotImplementedError
 
-    def http_handlers(self) -> Mapping[str, Handler]:
+    def http_handlers(self) -> Mapping[str, RequestHandler]:
         """operationId -> handler, for every operation in ``serves``."""
         return {}
 
@@ -181,7 +179,7 @@ class Simulator:
         if seconds > 0:
             time.sleep(seconds)
 
-    def _answering(self, handler: Route) -> Route:
+    def _answering(self, handler: EnvelopeHandler) -> EnvelopeHandler:
         def answer(envelope: Envelope) -> None:
             if self.behaviour.hang:
                 return  # swallowed: a hung service never answers

@@ -21,8 +21,9 @@ from typing import Any
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope, new_id, utc_now
-from harness.http_app import Handler, HttpProblem, HttpReply, HttpRequest
-from simulators.base import Behaviour, Route, Simulator
+from harness.http_app import HttpProblem, HttpReply, HttpRequest, RequestHandler
+from harness.service import EnvelopeHandler
+from simulators.base import Behaviour, Simulator
 from simulators.roster import class_roster, roster_entry
 
 SIMULATED_TEACHER = "simulated-teacher"
@@ -63,10 +64,10 @@ class CMSSimulator(Simulator):
         self._suggestions: dict[str, Envelope] = {}
         self._timers: dict[str, threading.Timer] = {}
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {"batchAuthorMatchesSuggested": self.on_author_matches_suggested}
 
-    def http_handlers(self) -> Mapping[str, Handler]:
+    def http_handlers(self) -> Mapping[str, RequestHandler]:
         return {"getClassRoster": self.on_roster_request}
 
     def on_roster_request(self, request: HttpRequest) -> HttpReply:

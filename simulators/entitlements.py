@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.http_app import Handler, HttpProblem, HttpReply, HttpRequest
-from simulators.base import Behaviour, Route, Simulator
+from harness.http_app import HttpProblem, HttpReply, HttpRequest, RequestHandler
+from harness.service import EnvelopeHandler
+from simulators.base import Behaviour, Simulator
 
 SOURCE = "user"
 """Where the real service says the credits came from (user or org balance)."""
@@ -47,10 +48,10 @@ class EntitlementsSimulator(Simulator):
     behaviour_type = EntitlementsBehaviour
     behaviour: EntitlementsBehaviour
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {}
 
-    def http_handlers(self) -> Mapping[str, Handler]:
+    def http_handlers(self) -> Mapping[str, RequestHandler]:
         return {"checkCreditsBulk": self.on_credit_check}
 
     def on_credit_check(self, request: HttpRequest) -> HttpReply:

@@ -29,7 +29,8 @@ from typing import Any
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope, utc_now
-from simulators.base import Behaviour, Route, Simulator
+from harness.service import EnvelopeHandler
+from simulators.base import Behaviour, Simulator
 from simulators.content import ContentServer, ContentStore, InMemoryContentStore
 from simulators.corpus import Corpus, CorpusEssay, language_of_course
 
@@ -99,7 +100,7 @@ class FileServiceSimulator(Simulator):
         """Where the ContentStore is served over HTTP (None unless ``content_port`` was given)."""
         return self.content_server.url if self.content_server else None
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {"batchEssaysRegistered": self.on_batch_registered}
 
     def start(self) -> None:

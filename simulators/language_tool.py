@@ -19,8 +19,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.http_app import Handler, HttpProblem, HttpReply, HttpRequest
-from simulators.base import Behaviour, Route, Simulator
+from harness.http_app import HttpProblem, HttpReply, HttpRequest, RequestHandler
+from harness.service import EnvelopeHandler
+from simulators.base import Behaviour, Simulator
 
 CONTEXT = 40
 """Characters of context on each side of a match, as LanguageTool shows them."""
@@ -85,10 +86,10 @@ class LanguageToolSimulator(Simulator):
     serves = ("checkLanguage",)
     behaviour_type = LanguageToolBehaviour
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {}
 
-    def http_handlers(self) -> Mapping[str, Handler]:
+    def http_handlers(self) -> Mapping[str, RequestHandler]:
         return {"checkLanguage": self.on_check}
 
     def on_check(self, request: HttpRequest) -> HttpReply:

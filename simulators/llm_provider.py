@@ -31,8 +31,9 @@ from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope, new_id, utc_now
 from harness.errors import UnknownChannelError
-from harness.http_app import Handler, HttpProblem, HttpReply, HttpRequest
-from simulators.base import Behaviour, Route, Simulator
+from harness.http_app import HttpProblem, HttpReply, HttpRequest, RequestHandler
+from harness.service import EnvelopeHandler
+from simulators.base import Behaviour, Simulator
 from simulators.spellcheck.spelling import Spellchecker, words_of
 
 PROVIDER = "mock"
@@ -148,10 +149,10 @@ class LLMProviderSimulator(Simulator):
         self._quality = functools.lru_cache(maxsize=4096)(EssayQuality.of)
         self._queue = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm-queue")
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {"llmComparisonRequest": self.on_comparison_request}
 
-    def http_handlers(self) -> Mapping[str, Handler]:
+    def http_handlers(self) -> Mapping[str, RequestHandler]:
         return {"requestComparison": self.on_http_comparison}
 
     def stop(self) -> None:

@@ -25,7 +25,8 @@ from typing import Any
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope, utc_now
-from simulators.base import Behaviour, Route, Simulator
+from harness.service import EnvelopeHandler
+from simulators.base import Behaviour, Simulator
 from simulators.content import ContentNotFoundError, ContentStore, InMemoryContentStore
 from simulators.roster import Student, class_roster
 from simulators.spellcheck.spelling import words_of
@@ -74,7 +75,7 @@ class NLPSimulator(Simulator):
         super().__init__(contract, bus, behaviour)
         self.content: ContentStore = content or InMemoryContentStore()
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {
             "batchStudentMatchingRequested": self.on_student_matching_request,
             "batchNlpProcessingRequested": self.on_nlp_processing_request,

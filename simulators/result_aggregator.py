@@ -24,7 +24,8 @@ from typing import Any
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope
-from simulators.base import Behaviour, Route, Simulator
+from harness.service import EnvelopeHandler
+from simulators.base import Behaviour, Simulator
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class BatchReport:
         return {o.phase_name: o.phase_status for o in self.phase_outcomes}
 
 
-Record = Callable[[BatchReport, Mapping[str, Any], str], BatchReport]
+ReportHandler = Callable[[BatchReport, Mapping[str, Any], str], BatchReport]
 
 
 def _registered(report: BatchReport, data: Mapping[str, Any], _: str) -> BatchReport:
@@ -209,7 +210,7 @@ def _ranking(report: BatchReport, data: Mapping[str, Any], _: str) -> BatchRepor
     return replace(report, cj_ranking=ranking)
 
 
-RECORDS: Mapping[str, tuple[str, Record]] = {
+ROUTES: Mapping[str, tuple[str, ReportHandler]] = {
     "batchEssaysRegistered": ("entity_id", _registered),
     "essaySlotAssigned": ("batch_id", _slot),
     "elsBatchPhaseOutcome": ("batch_id", _outcome),
@@ -232,7 +233,7 @@ class ResultAggregatorSimulator(Simulator):
     """Records what reaches the Result Aggregator, per batch; ``report(batch_id)`` reads it."""
 
     service_id = "result_aggregator"
-    consumes = tuple(RECORDS)
+    consumes = tuple(ROUTES)
     behaviour_type = ResultAggregatorBehaviour
     produces = ()
     behaviour: ResultAggregatorBehaviour
@@ -245,8 +246,8 @@ class ResultAggregatorSimulator(Simulator):
         self._handled: set[str] = set()
         self._lock = threading.Lock()
 
-    def routes(self) -> Mapping[str, Route]:
-        return {channel_id: self._recording(channel_id) for channel_id in RECORDS}
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
+        return {channel_id: self._recording(channel_id) for channel_id in ROUTES}
 
     def report(self, batch_id: str) -> BatchReport:
         """What was recorded for ``batch_id`` (an empty report if nothing was)."""
@@ -258,8 +259,8 @@ class ResultAggregatorSimulator(Simulator):
         with self._lock:
             return list(self._reports)
 
-    def _recording(self, channel_id: str) -> Route:
-        batch_field, record = RECORDS[channel_id]
+    def _recording(self, channel_id: str) -> EnvelopeHandler:
+        batch_field, record = ROUTES[channel_id]
 
         def handle(envelope: Envelope) -> None:
             batch_id = str(envelope.data[batch_field])

@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 
 from harness.errors import ContractViolation, Violation, WaitTimeout
 from harness.findings import counts, describe
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observed import ObservedMessage
+from harness.observer import ContractObserver
 from harness.rules import Judgement
 from harness.waiting import wait_for
 from steps.context import PipelineScenario

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from harness.bus import Delivery, Handler, dead_letter_headers, encode_value
+from harness.bus import Delivery, DeliveryHandler, dead_letter_headers, encode_value
 from harness.contract import Channel, Contract
 from harness.envelope import Envelope
 from harness.kafka.admin import ClusterAdmin
@@ -139,7 +139,12 @@ class KafkaBus:
     # -- consuming -------------------------------------------------------------------------
 
     def subscribe(
-        self, channels: Sequence[Channel], *, group: str | None, handler: Handler, name: str = ""
+        self,
+        channels: Sequence[Channel],
+        *,
+        group: str | None,
+        handler: DeliveryHandler,
+        name: str = "",
     ) -> KafkaSubscription:
         subscription = KafkaSubscription(self, list(channels), group, handler, name)
         with self._lock:

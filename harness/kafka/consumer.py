@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, Message, TopicPartition
 
-from harness.bus import ConsumerCrashed, Delivery, Handler
+from harness.bus import ConsumerCrashed, Delivery, DeliveryHandler
 from harness.contract import Channel
 from harness.errors import BusError
 from harness.kafka.publisher import Publisher, Receipt
@@ -45,7 +45,7 @@ class KafkaSubscription:
         bus: SubscriptionOwner,
         channels: Sequence[Channel],
         group: str | None,
-        handler: Handler,
+        handler: DeliveryHandler,
         name: str,
     ) -> None:
         self.bus, self.channels, self.group, self.handler = bus, list(channels), group, handler

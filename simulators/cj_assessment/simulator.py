@@ -26,8 +26,8 @@ from harness.envelope import Envelope
 from harness.errors import HarnessError
 from harness.exchanges import ExchangeLog
 from harness.http_client import ContractClient
-from harness.service import Outgoing
-from simulators.base import Behaviour, Route, Simulator
+from harness.service import EnvelopeHandler, Outgoing
+from simulators.base import Behaviour, Simulator
 from simulators.cj_assessment import messages
 from simulators.cj_assessment.assessment import Assessment, CJRequest
 from simulators.cj_assessment.pairing import MAX_PAIRWISE_COMPARISONS, comparison_waves
@@ -94,7 +94,7 @@ class CJAssessmentSimulator(Simulator):
         self._requests_seen: set[str] = set()
         self._by_comparison: dict[str, Assessment] = {}
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {
             "elsCjAssessmentRequest": self.on_assessment_request,
             "llmComparisonResult": self.on_comparison_result,

@@ -19,15 +19,15 @@ from types import MappingProxyType
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope
-from harness.service import Outgoing
-from simulators.base import Behaviour, Route, Simulator
+from harness.service import EnvelopeHandler, Outgoing
+from simulators.base import Behaviour, Simulator
 from simulators.els import phases, provisioning
 from simulators.els.lifecycle import EssayStatus
 from simulators.els.records import Ledger
 
-Decision = Callable[[Ledger, Envelope], list[Outgoing]]
+LedgerHandler = Callable[[Ledger, Envelope], list[Outgoing]]
 
-DECISIONS: Mapping[str, Decision] = MappingProxyType(
+ROUTES: Mapping[str, LedgerHandler] = MappingProxyType(
     {
         "batchEssaysRegistered": provisioning.on_batch_registered,
         "essayContentProvisioned": provisioning.on_content_provisioned,
@@ -57,7 +57,7 @@ class ELSSimulator(Simulator):
     """Essay records per batch, their state machine, and one outcome per phase."""
 
     service_id = "els"
-    consumes = tuple(DECISIONS)
+    consumes = tuple(ROUTES)
     behaviour_type = ELSBehaviour
     produces = (
         "essaySlotAssigned",
@@ -77,8 +77,8 @@ class ELSSimulator(Simulator):
         self._handled: set[str] = set()
         self._lock = threading.Lock()
 
-    def routes(self) -> Mapping[str, Route]:
-        return {channel_id: self._deciding(decide) for channel_id, decide in DECISIONS.items()}
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
+        return {channel_id: self._deciding(decide) for channel_id, decide in ROUTES.items()}
 
     def essay_status(self, essay_id: str) -> EssayStatus | None:
         """The essay's current status (None while unknown or its slot is empty)."""
@@ -86,7 +86,7 @@ class ELSSimulator(Simulator):
             batch = self.ledger.batch_of_essay(essay_id)
             return batch.essays[essay_id].status if batch else None
 
-    def _deciding(self, decide: Decision) -> Route:
+    def _deciding(self, decide: LedgerHandler) -> EnvelopeHandler:
         def handle(envelope: Envelope) -> None:
             with self._lock:
                 if envelope.event_id in self._handled:

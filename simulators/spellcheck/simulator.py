@@ -21,7 +21,8 @@ from typing import Any
 from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope, utc_now
-from simulators.base import Behaviour, Route, Simulator
+from harness.service import EnvelopeHandler
+from simulators.base import Behaviour, Simulator
 from simulators.content import ContentNotFoundError, ContentStore, InMemoryContentStore
 from simulators.spellcheck.spelling import Spellchecker, SpellcheckReport
 
@@ -115,7 +116,7 @@ class SpellcheckSimulator(Simulator):
         self.content: ContentStore = content or InMemoryContentStore()
         self.spellchecker = spellchecker or Spellchecker.from_corpus()
 
-    def routes(self) -> Mapping[str, Route]:
+    def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {"essayLifecycleSpellcheckRequest": self.on_spellcheck_request}
 
     def on_spellcheck_request(self, envelope: Envelope) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from harness.contract import Contract
 from harness.correlation import correlation_breaches
 from harness.envelope import new_id
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 
 
 def observed(contract: Contract, channel_id: str, document: dict[str, Any]) -> ObservedMessage:

@@ -12,7 +12,7 @@ from harness.contract import Contract
 from harness.coverage import measure_coverage
 from harness.errors import Violation
 from harness.exchanges import HttpExchange
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 
 BROKEN = Violation("huleedu.x.v1", "X", "/data", "[schema] broken on purpose")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from harness.contract import Contract
 from harness.errors import Violation
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 from harness.report import arrows, sequence_diagram, write_report
 
 

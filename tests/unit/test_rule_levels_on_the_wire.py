@@ -18,7 +18,7 @@ from harness.envelope import new_id
 from harness.expectations import Expectations
 from harness.live import LiveWireCheck
 from harness.memory_bus import InMemoryBus
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 from harness.rules import Judgement
 from harness.service import ServiceEndpoint
 from harness.waiting import wait_for

@@ -10,7 +10,7 @@ from harness.bus import Bus
 from harness.contract import Contract
 from harness.envelope import Envelope
 from harness.expectations import Expectations
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 from harness.service import ServiceEndpoint
 from harness.waiting import wait_for
 from reference_impl import (

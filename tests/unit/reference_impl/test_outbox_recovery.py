@@ -11,12 +11,12 @@ from typing import Any, Literal
 
 import pytest
 
-from harness.bus import ConsumerCrashed, Delivery, Handler, Subscription
+from harness.bus import ConsumerCrashed, Delivery, DeliveryHandler, Subscription
 from harness.contract import Channel, Contract
 from harness.envelope import Envelope
 from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 from harness.service import ServiceEndpoint
 from harness.waiting import wait_for
 from reference_impl import (
@@ -64,7 +64,12 @@ class KilledAtPublish:
             raise ConsumerCrashed("killed after publish, before the outbox row was deleted")
 
     def subscribe(
-        self, channels: Sequence[Channel], *, group: str | None, handler: Handler, name: str = ""
+        self,
+        channels: Sequence[Channel],
+        *,
+        group: str | None,
+        handler: DeliveryHandler,
+        name: str = "",
     ) -> Subscription:
         return self.inner.subscribe(channels, group=group, handler=handler, name=name)
 

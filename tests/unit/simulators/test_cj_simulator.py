@@ -11,7 +11,7 @@ from harness.contract import Contract
 from harness.envelope import Envelope, new_id, utc_now
 from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 from simulators.cj_assessment import CJAssessmentBehaviour, CJAssessmentSimulator
 from simulators.content import InMemoryContentStore
 from simulators.llm_provider import LLMProviderBehaviour, LLMProviderSimulator

@@ -16,7 +16,7 @@ from harness.contract import Contract
 from harness.envelope import new_id
 from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 from harness.waiting import wait_for
 from simulators.base import Simulator
 from simulators.els import ELSBehaviour, ELSSimulator

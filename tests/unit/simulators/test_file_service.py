@@ -14,7 +14,7 @@ from harness.envelope import new_id
 from harness.errors import UsageError
 from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
-from harness.observer import ObservedMessage
+from harness.observed import ObservedMessage
 from harness.waiting import wait_for
 from simulators.content import ContentStore, HttpContentStore, InMemoryContentStore
 from simulators.corpus import Corpus

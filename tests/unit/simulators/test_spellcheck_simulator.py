@@ -191,7 +191,9 @@ def test_duplicate_outputs_publish_each_result_twice(
 
     correlation_id = request(send, store.put(TEXT))
 
-    wire.expect_copies("spellcheckPhaseCompleted", correlation_id=correlation_id, count=2, within_s=5)
+    wire.expect_copies(
+        "spellcheckPhaseCompleted", correlation_id=correlation_id, count=2, within_s=5
+    )
     wire.expect_copies("spellcheckResult", correlation_id=correlation_id, count=2, within_s=5)
 
 
