@@ -17,15 +17,9 @@ PHASE_TIMEOUT_S = 5.0
 
 
 @pytest.fixture(scope="session")
-def orchestrator_config(
-    request: pytest.FixtureRequest, contract_coverage: None
-) -> OrchestratorConfig:
+def orchestrator_config(request: pytest.FixtureRequest) -> OrchestratorConfig:
     """BOS times phases out after 5 s (for the hung-service scenario) unless
-    ``--phase-timeout`` says otherwise (real services are slower).
-
-    It depends on ``contract_coverage`` so that coverage is measured after the session's
-    simulated system (which depends on this fixture) has stopped.
-    """
+    ``--phase-timeout`` says otherwise (real services are slower)."""
     return orchestrator_settings(request.config, phase_timeout_s=PHASE_TIMEOUT_S)
 
 

@@ -83,6 +83,7 @@ class SimulatedSystem:
     """Every HTTP exchange the system's servers answered, checked against the contract."""
     content_server: ContentServer | None = None
     """The shared content store over HTTP, for services in other processes (real ones too)."""
+    _stopped: bool = field(default=False, init=False, repr=False)
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -97,6 +98,7 @@ class SimulatedSystem:
 
     def start(self) -> None:
         """BCS first (BOS calls it), then BOS, then every simulator; wait until all consume."""
+        self._stopped = False
         for part in self._parts():
             part.start()
         for part in self._parts():
@@ -105,6 +107,11 @@ class SimulatedSystem:
                 wait()
 
     def stop(self) -> None:
+        """Stop every part, last started first; a second call does nothing (the coverage
+        gate stops the system before it measures, then the system's fixture ends)."""
+        if self._stopped:
+            return
+        self._stopped = True
         for part in reversed(self._parts()):
             part.stop()
 

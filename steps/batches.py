@@ -10,9 +10,6 @@ from typing import Any
 
 from pytest_bdd import given, step, then, when
 
-from harness.client import PipelineClient
-from harness.observer import ContractObserver
-from steps.behaviour_changes import SimulatorBehaviours
 from steps.client_flow import (
     active_on_the_wire,
     complete_pipeline,
@@ -24,8 +21,9 @@ from steps.client_flow import (
     wait_ready,
     wait_until,
 )
-from steps.context import BatchUnderTest, Deadlines, PipelineScenario
+from steps.context import BatchUnderTest
 from steps.parameters import phrase
+from steps.pipeline import PipelineUnderTest
 
 # --- registering -----------------------------------------------------------------------------
 
@@ -38,16 +36,8 @@ from steps.parameters import phrase
     phrase("a teacher registers a {batch_type:BatchType} batch of {count:d} {:Essays}"),
     target_fixture="scenario_batch",
 )
-def registered_batch(
-    pipeline_scenario: PipelineScenario,
-    pipeline_client: PipelineClient,
-    simulator_behaviours: SimulatorBehaviours,
-    batch_type: str,
-    count: int,
-) -> BatchUnderTest:
-    return register_batch(
-        pipeline_scenario, pipeline_client, simulator_behaviours, batch_type=batch_type, count=count
-    )
+def registered_batch(pipeline: PipelineUnderTest, batch_type: str, count: int) -> BatchUnderTest:
+    return register_batch(pipeline, batch_type=batch_type, count=count)
 
 
 @given(
@@ -65,72 +55,33 @@ def registered_batch(
     target_fixture="scenario_batch",
 )
 def registered_batch_for_course(
-    pipeline_scenario: PipelineScenario,
-    pipeline_client: PipelineClient,
-    simulator_behaviours: SimulatorBehaviours,
-    batch_type: str,
-    count: int,
-    course: str,
+    pipeline: PipelineUnderTest, batch_type: str, count: int, course: str
 ) -> BatchUnderTest:
-    return register_batch(
-        pipeline_scenario,
-        pipeline_client,
-        simulator_behaviours,
-        batch_type=batch_type,
-        count=count,
-        course=course,
-    )
+    return register_batch(pipeline, batch_type=batch_type, count=count, course=course)
 
 
 @given(
     phrase("a {batch_type:BatchType} batch of {count:d} {:Essays} ready for pipelines"),
     target_fixture="scenario_batch",
 )
-def ready_batch(
-    pipeline_scenario: PipelineScenario,
-    pipeline_client: PipelineClient,
-    pipeline_observer: ContractObserver,
-    simulator_behaviours: SimulatorBehaviours,
-    step_deadlines: Deadlines,
-    batch_type: str,
-    count: int,
-) -> BatchUnderTest:
-    batch = register_batch(
-        pipeline_scenario, pipeline_client, simulator_behaviours, batch_type=batch_type, count=count
-    )
-    wait_ready(pipeline_client, pipeline_observer, batch.batch_id, step_deadlines.message_s)
+def ready_batch(pipeline: PipelineUnderTest, batch_type: str, count: int) -> BatchUnderTest:
+    batch = register_batch(pipeline, batch_type=batch_type, count=count)
+    wait_ready(pipeline, batch.batch_id)
     return batch
 
 
 @given(
     phrase(
         "a {batch_type:BatchType} batch of {count:d} {:Essays} that completed "
-        'the "{pipeline:Name}" pipeline'
+        'the "{first:Name}" pipeline'
     ),
     target_fixture="scenario_batch",
 )
 def batch_after_pipeline(
-    pipeline_scenario: PipelineScenario,
-    pipeline_client: PipelineClient,
-    pipeline_observer: ContractObserver,
-    simulator_behaviours: SimulatorBehaviours,
-    step_deadlines: Deadlines,
-    batch_type: str,
-    count: int,
-    pipeline: str,
+    pipeline: PipelineUnderTest, batch_type: str, count: int, first: str
 ) -> BatchUnderTest:
-    batch = ready_batch(
-        pipeline_scenario,
-        pipeline_client,
-        pipeline_observer,
-        simulator_behaviours,
-        step_deadlines,
-        batch_type,
-        count,
-    )
-    complete_pipeline(
-        pipeline_scenario, pipeline_client, pipeline_observer, step_deadlines, batch, pipeline
-    )
+    batch = ready_batch(pipeline, batch_type, count)
+    complete_pipeline(pipeline, batch, first)
     return batch
 
 
@@ -142,29 +93,10 @@ def batch_after_pipeline(
     target_fixture="scenario_batch",
 )
 def batch_after_two_pipelines(
-    pipeline_scenario: PipelineScenario,
-    pipeline_client: PipelineClient,
-    pipeline_observer: ContractObserver,
-    simulator_behaviours: SimulatorBehaviours,
-    step_deadlines: Deadlines,
-    batch_type: str,
-    count: int,
-    first: str,
-    second: str,
+    pipeline: PipelineUnderTest, batch_type: str, count: int, first: str, second: str
 ) -> BatchUnderTest:
-    batch = batch_after_pipeline(
-        pipeline_scenario,
-        pipeline_client,
-        pipeline_observer,
-        simulator_behaviours,
-        step_deadlines,
-        batch_type,
-        count,
-        first,
-    )
-    complete_pipeline(
-        pipeline_scenario, pipeline_client, pipeline_observer, step_deadlines, batch, second
-    )
+    batch = batch_after_pipeline(pipeline, batch_type, count, first)
+    complete_pipeline(pipeline, batch, second)
     return batch
 
 
@@ -172,102 +104,57 @@ def batch_after_two_pipelines(
 
 
 @step(phrase("BOS reports the batch ready for pipeline execution"))
-def bos_reports_ready(
-    pipeline_client: PipelineClient,
-    pipeline_observer: ContractObserver,
-    step_deadlines: Deadlines,
-    scenario_batch: BatchUnderTest,
-) -> None:
-    state = wait_ready(
-        pipeline_client, pipeline_observer, scenario_batch.batch_id, step_deadlines.message_s
-    )
+def bos_reports_ready(pipeline: PipelineUnderTest) -> None:
+    state = wait_ready(pipeline, pipeline.batch.batch_id)
     assert state["pipeline_state"] is None, f"a pipeline is still active: {state['pipeline_state']}"
 
 
 @step(phrase("BOS reports a pipeline active for the batch"))
-def bos_reports_active(
-    pipeline_scenario: PipelineScenario,
-    pipeline_client: PipelineClient,
-    pipeline_observer: ContractObserver,
-    step_deadlines: Deadlines,
-    scenario_batch: BatchUnderTest,
-) -> None:
-    correlation_id = pipeline_scenario.request.correlation_id
-    if not offers_status_view(pipeline_client, scenario_batch.batch_id):
-        active_on_the_wire(
-            pipeline_observer,
-            scenario_batch.batch_id,
-            correlation_id,
-            within_s=step_deadlines.message_s,
-        )
+def bos_reports_active(pipeline: PipelineUnderTest) -> None:
+    batch_id, correlation_id = pipeline.batch.batch_id, pipeline.request.correlation_id
+    if not offers_status_view(pipeline, batch_id):
+        active_on_the_wire(pipeline, batch_id, correlation_id)
         return
     state = wait_until(
-        pipeline_client,
-        pipeline_observer,
-        scenario_batch.batch_id,
+        pipeline,
+        batch_id,
         holds=lambda s: (s.get("pipeline_state") or {}).get("correlation_id") == correlation_id,
         awaited=f"BOS to report the pipeline of request {correlation_id} active",
-        within_s=step_deadlines.message_s,
     )
     assert not state["accepts_pipeline_request"], "BOS would accept another pipeline request"
 
 
 @step(phrase('BOS reports the batch in status "{status:Name}"'))
-def bos_reports_status(
-    pipeline_client: PipelineClient,
-    pipeline_observer: ContractObserver,
-    step_deadlines: Deadlines,
-    scenario_batch: BatchUnderTest,
-    status: str,
-) -> None:
-    if not offers_status_view(pipeline_client, scenario_batch.batch_id):
-        status_on_the_wire(
-            pipeline_observer, scenario_batch.batch_id, status, within_s=step_deadlines.message_s
-        )
+def bos_reports_status(pipeline: PipelineUnderTest, status: str) -> None:
+    batch_id = pipeline.batch.batch_id
+    if not offers_status_view(pipeline, batch_id):
+        status_on_the_wire(pipeline, batch_id, status)
         return
     wait_until(
-        pipeline_client,
-        pipeline_observer,
-        scenario_batch.batch_id,
+        pipeline,
+        batch_id,
         holds=lambda s: s.get("status") == status,
-        awaited=f"BOS to report batch {scenario_batch.batch_id} in status {status}",
-        within_s=step_deadlines.message_s,
+        awaited=f"BOS to report batch {batch_id} in status {status}",
     )
 
 
 @then(phrase("BOS reports {count:d} completed {:Pipelines} for the batch"))
-def bos_reports_history(
-    pipeline_client: PipelineClient,
-    pipeline_observer: ContractObserver,
-    scenario_batch: BatchUnderTest,
-    count: int,
-) -> None:
-    if not offers_status_view(pipeline_client, scenario_batch.batch_id):
-        completions = completions_on_the_wire(pipeline_observer, scenario_batch.batch_id)
+def bos_reports_history(pipeline: PipelineUnderTest, count: int) -> None:
+    batch_id = pipeline.batch.batch_id
+    if not offers_status_view(pipeline, batch_id):
+        completions = completions_on_the_wire(pipeline.wire, batch_id)
         assert len(completions) == count, f"{len(completions)} completions from BOS, not {count}"
         return
-    history = pipeline_client.batch_state(scenario_batch.batch_id)["completed_pipelines"]
+    history = pipeline.client.batch_state(batch_id)["completed_pipelines"]
     shown = [(run["requested_pipeline"], run["final_status"]) for run in history]
     assert len(history) == count, f"BOS reports {len(history)} completed pipelines: {shown}"
 
 
 @then(phrase('BOS times out phase "{phase:Name}" for the request'))
-def bos_times_out_phase(
-    pipeline_scenario: PipelineScenario,
-    pipeline_client: PipelineClient,
-    pipeline_observer: ContractObserver,
-    step_deadlines: Deadlines,
-    phase: str,
-) -> None:
-    request = pipeline_scenario.request
-    if not offers_status_view(pipeline_client, request.batch_id):
-        timed_out_on_the_wire(
-            pipeline_observer,
-            request.batch_id,
-            request.correlation_id,
-            phase,
-            within_s=step_deadlines.pipeline_s,
-        )
+def bos_times_out_phase(pipeline: PipelineUnderTest, phase: str) -> None:
+    request = pipeline.request
+    if not offers_status_view(pipeline, request.batch_id):
+        timed_out_on_the_wire(pipeline, request, phase)
         return
 
     def timed_out(state: dict[str, Any]) -> bool:
@@ -278,10 +165,9 @@ def bos_times_out_phase(
         return isinstance(info, dict) and info.get("reason") == "phase_timeout"
 
     wait_until(
-        pipeline_client,
-        pipeline_observer,
+        pipeline,
         request.batch_id,
         holds=timed_out,
         awaited=f"BOS to time out phase {phase} of request {request.correlation_id}",
-        within_s=step_deadlines.pipeline_s,
+        within_s=pipeline.deadlines.pipeline_s,
     )

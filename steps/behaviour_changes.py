@@ -31,6 +31,9 @@ class SimulatedServices(Protocol):
 
     def set_behaviour(self, service_id: str, **changes: Any) -> None: ...
 
+    def stop(self) -> None:
+        """Stop every service (a second call does nothing)."""
+
 
 class SimulatorBehaviours:
     """Changes simulators' behaviour for one scenario and puts each one back afterwards."""

@@ -4,9 +4,9 @@ for a BOS without that view, for what the Kafka events say, polling against a de
 
 Everything it creates is added to the scenario, whose ids the wire check and the steps follow::
 
-    batch = register_batch(scenario, client, behaviours, batch_type="GUEST", count=4)
-    wait_ready(client, observer, batch.batch_id, within_s=20)
-    request = publish_request(scenario, client, batch.batch_id, "cj_assessment")
+    batch = register_batch(pipeline, batch_type="GUEST", count=4)
+    wait_ready(pipeline, batch.batch_id)
+    request = publish_request(pipeline, batch.batch_id, "cj_assessment")
 """
 
 from __future__ import annotations
@@ -14,31 +14,26 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from harness.client import READY, PipelineClient
+from harness.client import READY
 from harness.contract import Contract
-from harness.observer import ContractObserver, ObservedMessage
+from harness.expectations import Expectations
+from harness.observed import ObservedMessage
+from harness.observer import ContractObserver
 from harness.waiting import wait_for
-from steps.behaviour_changes import SimulatorBehaviours
-from steps.context import BatchUnderTest, Deadlines, PipelineRequest, PipelineScenario
-from steps.expectations import expect_event
+from steps.context import BatchUnderTest, PipelineRequest
+from steps.pipeline import PipelineUnderTest
 
 DEFAULT_COURSE = "ENG5"
 
 
 def register_batch(
-    scenario: PipelineScenario,
-    client: PipelineClient,
-    behaviours: SimulatorBehaviours,
-    *,
-    batch_type: str,
-    count: int,
-    course: str = DEFAULT_COURSE,
+    pipeline: PipelineUnderTest, *, batch_type: str, count: int, course: str = DEFAULT_COURSE
 ) -> BatchUnderTest:
     """Register a batch over BOS's HTTP API (a REGULAR one with a class of its own)."""
     class_id = f"class-{uuid.uuid4().hex[:12]}" if batch_type == "REGULAR" else None
-    essay_ids = behaviours.essay_ids_for(count, course)
+    essay_ids = pipeline.behaviours.essay_ids_for(count, course)
     extra: dict[str, Any] = {"essay_ids": list(essay_ids)} if essay_ids else {}
-    registered = client.register_batch(
+    registered = pipeline.client.register_batch(
         essay_count=count, class_id=class_id, course_code=course, **extra
     )
     batch = BatchUnderTest(
@@ -50,46 +45,46 @@ def register_batch(
         class_id,
         tuple(essay_ids),
     )
-    return scenario.add_batch(batch)
+    return pipeline.scenario.add_batch(batch)
 
 
 def wait_until(
-    client: PipelineClient,
-    observer: ContractObserver,
+    pipeline: PipelineUnderTest,
     batch_id: str,
     *,
     holds: Any,
     awaited: str,
-    within_s: float,
+    within_s: float | None = None,
 ) -> dict[str, Any]:
-    """Poll BOS's view of the batch until ``holds(state)``; a timeout shows the batch's messages."""
-    return client.wait_for_state(
-        batch_id, holds, awaited=awaited, within_s=within_s, seen=_recent(observer, batch_id)
+    """Poll BOS's view of the batch until ``holds(state)`` (for ``within_s``, default: as long
+    as a message may take); a timeout shows the batch's messages."""
+    return pipeline.client.wait_for_state(
+        batch_id,
+        holds,
+        awaited=awaited,
+        within_s=within_s or pipeline.deadlines.message_s,
+        seen=_recent(pipeline.observer, batch_id),
     )
 
 
-def wait_ready(
-    client: PipelineClient, observer: ContractObserver, batch_id: str, within_s: float
-) -> dict[str, Any]:
+def wait_ready(pipeline: PipelineUnderTest, batch_id: str) -> dict[str, Any]:
     """BOS reports the batch READY_FOR_PIPELINE_EXECUTION and accepting a pipeline request.
 
     Judged by what any BOS offers when this BOS has no status view (the real one answers 404
     at ``GET /v1/batches/{id}``): see ``wait_ready_on_the_wire``."""
-    if not offers_status_view(client, batch_id):
-        return wait_ready_on_the_wire(observer, batch_id, within_s)
+    if not offers_status_view(pipeline, batch_id):
+        return wait_ready_on_the_wire(pipeline.observer, batch_id, pipeline.deadlines.message_s)
     return wait_until(
-        client,
-        observer,
+        pipeline,
         batch_id,
         holds=lambda s: s.get("status") == READY and s.get("accepts_pipeline_request"),
         awaited=f"BOS to report batch {batch_id} ready for pipeline execution",
-        within_s=within_s,
     )
 
 
-def offers_status_view(client: PipelineClient, batch_id: str) -> bool:
+def offers_status_view(pipeline: PipelineUnderTest, batch_id: str) -> bool:
     """Whether BOS serves the reference's own ``GET /v1/batches/{batch_id}``."""
-    return client.offers_status_view(batch_id)
+    return pipeline.client.offers_status_view(batch_id)
 
 
 GUEST_READINESS = ("batchContentProvisioningCompleted",)
@@ -136,42 +131,26 @@ def _recent(observer: ContractObserver, batch_id: str) -> Any:
     return lambda: [m.summary() for m in observer.messages(batch_id=batch_id)[-9:]]
 
 
-def complete_pipeline(
-    scenario: PipelineScenario,
-    client: PipelineClient,
-    observer: ContractObserver,
-    deadlines: Deadlines,
-    batch: BatchUnderTest,
-    pipeline: str,
-) -> None:
-    """Request ``pipeline`` and wait until it completed successfully and the batch is ready."""
-    request = publish_request(scenario, client, batch.batch_id, pipeline)
-    done = expect_event(
-        observer,
-        "batchPipelineCompleted",
-        within_s=deadlines.pipeline_s,
-        batch_id=batch.batch_id,
-        correlation_id=request.correlation_id,
-    )
+def complete_pipeline(pipeline: PipelineUnderTest, batch: BatchUnderTest, name: str) -> None:
+    """Request pipeline ``name`` and wait until it completed successfully and the batch is
+    ready again."""
+    request = publish_request(pipeline, batch.batch_id, name)
+    done = pipeline.of(request).expect("batchPipelineCompleted")
     status = done.data.get("final_status")
-    assert status == "completed_successfully", f"{pipeline} ended {status}: {done.summary()}"
-    wait_ready(client, observer, batch.batch_id, deadlines.message_s)
+    assert status == "completed_successfully", f"{name} ended {status}: {done.summary()}"
+    wait_ready(pipeline, batch.batch_id)
 
 
 def publish_request(
-    scenario: PipelineScenario,
-    client: PipelineClient,
-    batch_id: str,
-    pipeline: str,
-    *,
-    is_retry: bool = False,
+    pipeline: PipelineUnderTest, batch_id: str, name: str, *, is_retry: bool = False
 ) -> PipelineRequest:
-    """Publish ClientBatchPipelineRequestV1 (as the API gateway) and remember it."""
+    """Publish ClientBatchPipelineRequestV1 for pipeline ``name`` (as the API gateway) and
+    remember it."""
     reason = "requested again by the teacher" if is_retry else None
-    correlation_id = client.request_pipeline(
-        batch_id, pipeline, is_retry=is_retry, retry_reason=reason
+    correlation_id = pipeline.client.request_pipeline(
+        batch_id, name, is_retry=is_retry, retry_reason=reason
     )
-    return scenario.add_request(PipelineRequest(batch_id, pipeline, correlation_id, is_retry))
+    return pipeline.scenario.add_request(PipelineRequest(batch_id, name, correlation_id, is_retry))
 
 
 def phase_commands(contract: Contract) -> list[str]:
@@ -210,19 +189,15 @@ WIRE_STATUSES = {
 """The BatchStatus values a step can read off the wire (no status view needed)."""
 
 
-def completions_on_the_wire(observer: ContractObserver, batch_id: str) -> list[ObservedMessage]:
+def completions_on_the_wire(wire: Expectations, batch_id: str) -> list[ObservedMessage]:
     """BOS's BatchPipelineCompletedV1 events for the batch (one per event id)."""
-    seen: dict[object, ObservedMessage] = {}
-    for message in observer.messages("batchPipelineCompleted", batch_id=batch_id):
-        if observer.from_its_sender(message):
-            seen.setdefault(message.get("/event_id"), message)
-    return list(seen.values())
+    events = wire.events("batchPipelineCompleted", batch_id=batch_id)
+    return [m for m in events if wire.observer.from_its_sender(m)]
 
 
-def active_on_the_wire(
-    observer: ContractObserver, batch_id: str, correlation_id: str, *, within_s: float
-) -> None:
+def active_on_the_wire(pipeline: PipelineUnderTest, batch_id: str, correlation_id: str) -> None:
     """The request's pipeline runs: BOS sent a phase command for it, and it has not ended."""
+    observer = pipeline.observer
 
     def active() -> bool | None:
         mine = observer.messages(batch_id=batch_id, correlation_id=correlation_id)
@@ -235,16 +210,15 @@ def active_on_the_wire(
 
     wait_for(
         active,
-        within_s=within_s,
         seen=_recent(observer, batch_id),
         awaited=f"BOS to run the pipeline of request {correlation_id} (a phase command)",
+        within_s=pipeline.deadlines.message_s,
     )
 
 
-def status_on_the_wire(
-    observer: ContractObserver, batch_id: str, status: str, *, within_s: float
-) -> None:
+def status_on_the_wire(pipeline: PipelineUnderTest, batch_id: str, status: str) -> None:
     """A BatchStatus read off the events; the statuses the events cannot show say so."""
+    observer = pipeline.observer
     if status not in WIRE_STATUSES:
         raise LookupError(
             f"BOS status {status!r} shows only in the reference BOS's own status view, which "
@@ -258,27 +232,27 @@ def status_on_the_wire(
 
     wait_for(
         shows,
-        within_s=within_s,
+        within_s=pipeline.deadlines.message_s,
         awaited=f"batch {batch_id}: {WIRE_STATUSES[status]}",
         seen=_recent(observer, batch_id),
     )
 
 
 def timed_out_on_the_wire(
-    observer: ContractObserver, batch_id: str, correlation_id: str, phase: str, *, within_s: float
+    pipeline: PipelineUnderTest, request: PipelineRequest, phase: str
 ) -> None:
     """BOS's completion of the request names ``phase`` among those it timed out (envelope
     metadata ``timed_out_phases``; a BOS that never times a phase out never completes)."""
 
     def timed_out() -> bool | None:
-        for message in completions_on_the_wire(observer, batch_id):
-            if message.correlation_id == correlation_id:
+        for message in completions_on_the_wire(pipeline.wire, request.batch_id):
+            if message.correlation_id == request.correlation_id:
                 return True if phase in (message.get("/metadata/timed_out_phases") or ()) else None
         return None
 
     wait_for(
         timed_out,
-        within_s=within_s,
-        seen=_recent(observer, batch_id),
-        awaited=f"BOS to complete request {correlation_id} with phase {phase} timed out",
+        within_s=pipeline.deadlines.pipeline_s,
+        seen=_recent(pipeline.observer, request.batch_id),
+        awaited=f"BOS to complete request {request.correlation_id} with phase {phase} timed out",
     )

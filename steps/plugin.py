@@ -4,9 +4,12 @@ Another repository's features get all of it from the installed package (entry po
 ``pipeline_steps``), or with ``pytest_plugins = ["steps.plugin"]`` in a top-level conftest:
 
 - the step library (``steps.batches``, ``steps.pipelines``, ``steps.messages``,
-  ``steps.behaviours``, ``steps.results``) and its fixtures: ``pipeline_scenario`` (the ids one
-  scenario owns), ``scenario_batch``, ``simulator_behaviours``, ``step_deadlines`` (override to wait
-  longer), ``contract_coverage``;
+  ``steps.behaviours``, ``steps.results``, ``steps.http``): every step takes the one fixture
+  ``pipeline`` (steps.pipeline.PipelineUnderTest: the scenario's ids, the contract, the client,
+  the expectation driver ``pipeline.wire``, the behaviours, the deadlines), built of
+  ``pipeline_scenario`` (the ids one scenario owns), ``simulator_behaviours``, ``step_deadlines``
+  (override it to wait longer) and the session's fixtures; ``scenario_batch`` is the latest
+  batch a Given-step registered; ``contract_coverage`` measures coverage at the session's end;
 - the wire check: after each scenario, any contract violation by a message of its batches fails
   it, naming message, channel and JSON pointer (cucumber JSON shows it on the last step);
 - a report per scenario: ``<reports>/scenarios/<feature>-<scenario>.html``;
@@ -25,14 +28,18 @@ from pathlib import Path
 import pytest
 from pytest_bdd.parser import Feature, Scenario
 
+from harness.bus import Bus
+from harness.client import PipelineClient
 from harness.contract import Contract
 from harness.errors import Violation
+from harness.expectations import Expectations
 from harness.findings import counts, describe
 from harness.observer import ContractObserver
 from harness.rules import Judgement
 from steps.behaviour_changes import SimulatedServices, SimulatorBehaviours
 from steps.context import BatchUnderTest, Deadlines, PipelineScenario
 from steps.coverage_gate import SuiteRun, gate_heading, measure
+from steps.pipeline import PipelineUnderTest
 from steps.scenario_reports import report_path, write_scenario_report
 from steps.wire_check import WireCheckFailed, settled_violations
 
@@ -113,13 +120,16 @@ def contract_coverage(
     pipeline_observer: ContractObserver,
     kafka_bus: object,
     pipeline_judgement: Judgement,
+    simulated_system: SimulatedServices,
 ) -> Iterator[None]:
-    """Measures the run's contract coverage when the session ends, before the broker stops.
+    """Measures the run's contract coverage when the session ends.
 
-    Request it before the simulated system (``pipeline_scenario`` does) so that it is torn
-    down after the services stopped and committed everything they handled.
+    The order is explicit: first the simulated services stop (so that their consumer groups
+    have committed everything they handled), then coverage is measured, while the observer
+    and the broker still run (they are torn down after this fixture).
     """
     yield
+    simulated_system.stop()
     tracker = request.config.stash[TRACKER]
     tracker.run.coverage, tracker.run.receives_unmeasured = measure(
         pipeline_contract, pipeline_observer, kafka_bus, pipeline_judgement
@@ -146,6 +156,30 @@ def simulator_behaviours(
 ) -> SimulatorBehaviours:
     """Changes simulators' behaviour until the scenario ends."""
     return SimulatorBehaviours(simulated_system, pipeline_scenario)
+
+
+@pytest.fixture
+def pipeline(
+    pipeline_scenario: PipelineScenario,
+    pipeline_contract: Contract,
+    pipeline_client: PipelineClient,
+    pipeline_observer: ContractObserver,
+    simulator_behaviours: SimulatorBehaviours,
+    step_deadlines: Deadlines,
+    kafka_bus: Bus,
+) -> PipelineUnderTest:
+    """What every step takes: the scenario's ids, the contract, the client, the one
+    expectation driver on the wire, the simulators' behaviours and the deadlines."""
+    wire = Expectations(pipeline_observer, within_s=step_deadlines.message_s)
+    return PipelineUnderTest(
+        pipeline_scenario,
+        pipeline_contract,
+        pipeline_client,
+        wire,
+        simulator_behaviours,
+        step_deadlines,
+        kafka_bus,
+    )
 
 
 @pytest.fixture
