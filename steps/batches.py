@@ -6,19 +6,17 @@ and add it to the scenario, whose ids every later step and the wire check filter
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_bdd import given, step, then, when
 
 from steps.client_flow import (
-    active_on_the_wire,
     complete_pipeline,
     completions_on_the_wire,
     offers_status_view,
     register_batch,
     status_on_the_wire,
-    timed_out_on_the_wire,
+    wait_active,
     wait_ready,
+    wait_timed_out,
     wait_until,
 )
 from steps.context import BatchUnderTest
@@ -111,17 +109,7 @@ def bos_reports_ready(pipeline: PipelineUnderTest) -> None:
 
 @step(phrase("BOS reports a pipeline active for the batch"))
 def bos_reports_active(pipeline: PipelineUnderTest) -> None:
-    batch_id, correlation_id = pipeline.batch.batch_id, pipeline.request.correlation_id
-    if not offers_status_view(pipeline, batch_id):
-        active_on_the_wire(pipeline, batch_id, correlation_id)
-        return
-    state = wait_until(
-        pipeline,
-        batch_id,
-        holds=lambda s: (s.get("pipeline_state") or {}).get("correlation_id") == correlation_id,
-        awaited=f"BOS to report the pipeline of request {correlation_id} active",
-    )
-    assert not state["accepts_pipeline_request"], "BOS would accept another pipeline request"
+    wait_active(pipeline, pipeline.batch.batch_id, pipeline.request.correlation_id)
 
 
 @step(phrase('BOS reports the batch in status "{status:Name}"'))
@@ -152,22 +140,4 @@ def bos_reports_history(pipeline: PipelineUnderTest, count: int) -> None:
 
 @then(phrase('BOS times out phase "{phase:Name}" for the request'))
 def bos_times_out_phase(pipeline: PipelineUnderTest, phase: str) -> None:
-    request = pipeline.request
-    if not offers_status_view(pipeline, request.batch_id):
-        timed_out_on_the_wire(pipeline, request, phase)
-        return
-
-    def timed_out(state: dict[str, Any]) -> bool:
-        runs = [
-            r for r in state["completed_pipelines"] if r["correlation_id"] == request.correlation_id
-        ]
-        info = runs[0]["phases"].get(phase, {}).get("error_info") if runs else None
-        return isinstance(info, dict) and info.get("reason") == "phase_timeout"
-
-    wait_until(
-        pipeline,
-        request.batch_id,
-        holds=timed_out,
-        awaited=f"BOS to time out phase {phase} of request {request.correlation_id}",
-        within_s=pipeline.deadlines.pipeline_s,
-    )
+    wait_timed_out(pipeline, pipeline.request, phase)

@@ -82,6 +82,44 @@ def wait_ready(pipeline: PipelineUnderTest, batch_id: str) -> dict[str, Any]:
     )
 
 
+def wait_active(pipeline: PipelineUnderTest, batch_id: str, correlation_id: str) -> None:
+    """BOS runs the pipeline of the request: its status view says so and would accept no other
+    request, or, for a BOS without that view, the events do (``active_on_the_wire``)."""
+    if not offers_status_view(pipeline, batch_id):
+        active_on_the_wire(pipeline, batch_id, correlation_id)
+        return
+    state = wait_until(
+        pipeline,
+        batch_id,
+        holds=lambda s: (s.get("pipeline_state") or {}).get("correlation_id") == correlation_id,
+        awaited=f"BOS to report the pipeline of request {correlation_id} active",
+    )
+    assert not state["accepts_pipeline_request"], "BOS would accept another pipeline request"
+
+
+def wait_timed_out(pipeline: PipelineUnderTest, request: PipelineRequest, phase: str) -> None:
+    """BOS timed ``phase`` of the request out: its completed run says ``phase_timeout``, or,
+    for a BOS without a status view, its completion does (``timed_out_on_the_wire``)."""
+    if not offers_status_view(pipeline, request.batch_id):
+        timed_out_on_the_wire(pipeline, request, phase)
+        return
+
+    def timed_out(state: dict[str, Any]) -> bool:
+        runs = [
+            r for r in state["completed_pipelines"] if r["correlation_id"] == request.correlation_id
+        ]
+        info = runs[0]["phases"].get(phase, {}).get("error_info") if runs else None
+        return isinstance(info, dict) and info.get("reason") == "phase_timeout"
+
+    wait_until(
+        pipeline,
+        request.batch_id,
+        holds=timed_out,
+        awaited=f"BOS to time out phase {phase} of request {request.correlation_id}",
+        within_s=pipeline.deadlines.pipeline_s,
+    )
+
+
 def offers_status_view(pipeline: PipelineUnderTest, batch_id: str) -> bool:
     """Whether BOS serves the reference's own ``GET /v1/batches/{batch_id}``."""
     return pipeline.client.offers_status_view(batch_id)

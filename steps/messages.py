@@ -7,15 +7,13 @@ scenario's latest pipeline request. Counts are of events (a redelivered envelope
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from pytest_bdd import then
 
-from harness.errors import WaitTimeout
-from harness.waiting import wait_for
 from steps.parameters import phrase, service_id, table_rows
 from steps.pipeline import PipelineUnderTest
+from steps.redelivery import expect_each_twice
 
 
 def _publishes(pipeline: PipelineUnderTest, sender: str, message: str, of: str, count: int) -> None:
@@ -131,16 +129,4 @@ def carries_request_id_again(pipeline: PipelineUnderTest, message: str) -> None:
 @then(phrase("every message for the batch crossed the wire twice"))
 def every_message_twice_on_the_wire(pipeline: PipelineUnderTest) -> None:
     wire = pipeline.wire.scoped(batch_id=pipeline.batch.batch_id)
-
-    def copies() -> Counter[object]:
-        return Counter(m.event_id for m in wire.copies())
-
-    def all_twice() -> bool:
-        counted = copies()
-        return bool(counted) and min(counted.values()) >= 2
-
-    try:
-        wait_for(all_twice, within_s=pipeline.deadlines.message_s, awaited="a second copy of each")
-    except WaitTimeout:
-        once = [m.summary() for m in wire.copies() if copies()[m.event_id] < 2]
-        raise AssertionError(f"{len(once)} messages crossed the wire once: {once[:5]}") from None
+    expect_each_twice(wire, within_s=pipeline.deadlines.message_s)

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from types import TracebackType
 
 from harness.bus import Bus, Delivery, Subscription
 from harness.contract import Contract
+from harness.errors import WaitTimeout
+from harness.expectations import Expectations
+from harness.waiting import wait_for
 
 MARKER = "x-harness-redelivered"
 
@@ -64,3 +68,21 @@ class Redelivery:
         _trace: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def expect_each_twice(wire: Expectations, *, within_s: float) -> None:
+    """Every event in the driver's scope crossed the wire at least twice (two copies, one
+    event id); else say which came once."""
+
+    def copies() -> Counter[object]:
+        return Counter(m.event_id for m in wire.copies())
+
+    def all_twice() -> bool:
+        counted = copies()
+        return bool(counted) and min(counted.values()) >= 2
+
+    try:
+        wait_for(all_twice, within_s=within_s, awaited="a second copy of each")
+    except WaitTimeout:
+        once = [m.summary() for m in wire.copies() if copies()[m.event_id] < 2]
+        raise AssertionError(f"{len(once)} messages crossed the wire once: {once[:5]}") from None
