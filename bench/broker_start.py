@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness.broker.jvm import start_jvm_broker
-from harness.settings import Settings
+from kafka_broker import BrokerSettings
+from kafka_broker.jvm import start_jvm_broker
 
 GOAL_S = 5.0
 
 
-def _one_start(settings: Settings, *, class_data_sharing: bool) -> tuple[float, float]:
+def _one_start(settings: BrokerSettings, *, class_data_sharing: bool) -> tuple[float, float]:
     """Seconds to ready and seconds to stop, for one fresh broker."""
     started = time.monotonic()
     broker = start_jvm_broker(settings, class_data_sharing=class_data_sharing)
@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-class-data-sharing", action="store_true", help="measure without the AppCDS archive"
     )
     args = parser.parse_args(argv)
-    settings = replace(Settings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
+    settings = replace(
+        BrokerSettings.from_env(os.environ), bootstrap_servers=None, use_docker=False
+    )
     cds = not args.no_class_data_sharing
     print(
         f"Kafka {settings.kafka_version}, class-data sharing {'on' if cds else 'off'}, "

@@ -19,12 +19,11 @@ import time
 import uuid
 from dataclasses import replace
 
-from harness.broker import kafka_broker
 from harness.bus import Delivery
 from harness.contract import Channel, load_contract
 from harness.envelope import Envelope
 from harness.kafka import KafkaBus
-from harness.settings import Settings
+from kafka_broker import BrokerSettings, kafka_broker
 
 
 def main() -> None:
@@ -32,7 +31,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=500)
     parser.add_argument("--bootstrap", help="an existing broker (default: start one)")
     args = parser.parse_args()
-    settings = Settings.from_env(os.environ)
+    settings = BrokerSettings.from_env(os.environ)
     if args.bootstrap:
         settings = replace(settings, bootstrap_servers=args.bootstrap)
     contract = load_contract()

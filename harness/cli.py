@@ -1,10 +1,13 @@
-"""The ``pipeline-harness`` command line: lint the contract, validate payloads, list the rules,
-run a broker.
+"""The ``pipeline-harness`` command line: lint the contract, validate payloads, list the rules.
+
+The layer above (pipeline_system.cli, the composition root) adds the commands that need more
+than the library: ``broker`` (from the kafka_broker package), ``up``, ``run``, ``demo`` ...
 
 Exit codes, the same for every command: 0 clean (``validate``: nothing breaking; rule breaches
 are warnings), 1 findings (a breaking record, or with ``--strict`` a rule breach; lint
 findings), 2 bad usage or environment (unknown channel, unreadable or missing file, no Java
-...), always with a one-line or one-paragraph message, never a traceback; 130 when interrupted,
+...), always with a one-line or one-paragraph message, never a traceback (for HarnessError
+and the error trees the layer above names, such as the broker's); 130 when interrupted,
 141 when the reader of the output went away (``| head``).
 """
 
@@ -42,17 +45,13 @@ def build_parser(extra_commands: Sequence[ExtraCommands] = ()) -> argparse.Argum
         epilog="examples:\n"
         f"  {PROG} lint\n"
         f"  {PROG} rules\n"
-        f"  {PROG} validate --channel huleedu.els.batch.phase.outcome.v1 outcome.json\n"
-        f"  {PROG} broker start --detach\n",
+        f"  {PROG} validate --channel huleedu.els.batch.phase.outcome.v1 outcome.json\n",
     )
     parser.add_argument("--contract", type=Path, help="the AsyncAPI document (default: shipped)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_lint(commands)
     _add_rules(commands)
     _add_validate(commands)
-    from harness.broker_cli import add_broker_commands
-
-    add_broker_commands(commands, settings_from_args)
     for add in extra_commands:
         add(commands)
     return parser
@@ -65,8 +64,6 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         settings = replace(settings, contract_path=args.contract)
     if getattr(args, "bootstrap", None):
         settings = replace(settings, bootstrap_servers=args.bootstrap)
-    if getattr(args, "broker_name", None):
-        settings = replace(settings, broker_name=args.broker_name)
     return settings
 
 
@@ -279,13 +276,19 @@ class _Tally:
         return 1 if self.breaking or (self.strict and self.rules_only) else 0
 
 
-def main(argv: Sequence[str] | None = None, extra_commands: Sequence[ExtraCommands] = ()) -> int:
-    """Run one command; HarnessError becomes a one-paragraph message and exit code 2."""
+def main(
+    argv: Sequence[str] | None = None,
+    extra_commands: Sequence[ExtraCommands] = (),
+    reported_errors: tuple[type[Exception], ...] = (),
+) -> int:
+    """Run one command; HarnessError (and each of ``reported_errors``, the error trees of the
+    packages the layer above adds commands from) becomes a one-paragraph message and exit 2."""
     parser = build_parser(extra_commands)
     args = parser.parse_args(argv)
+    reported: tuple[type[Exception], ...] = (HarnessError, *reported_errors)
     try:
         return int(args.func(args))
-    except HarnessError as exc:
+    except reported as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

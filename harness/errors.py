@@ -15,10 +15,6 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     ├── MessageError                  one message on the wire
     │   ├── EnvelopeDecodeError           not JSON, not an object
     │   └── ContractViolation             decoded, but breaks the contract (carries Violations)
-    ├── BrokerError                   getting a real Kafka broker
-    │   ├── JavaNotFoundError
-    │   ├── KafkaJarsUnavailableError     no Maven and no cached jars, or the fetch failed
-    │   └── BrokerStartError              the JVM died or never became ready (log tail attached)
     ├── BusError                      publishing or consuming (client-library errors, translated)
     ├── UsageError                    a command's options do not fit together
     ├── InputError                    a file of records to validate cannot be read
@@ -28,6 +24,11 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
 
 Client-library exceptions (confluent-kafka) are translated into these in one place only, the
 bus family ``harness.kafka``.
+
+Getting a Kafka broker is not the harness's business: the broker package has its own tree,
+rooted in ``kafka_broker.errors.BrokerError`` (no Java, no jars, a broker that did not start),
+and the composition root (pipeline_system.cli) reports it as it reports these: one paragraph,
+exit 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -180,30 +181,6 @@ class ContractViolation(MessageError):
     def breaking(self) -> bool:
         """Whether any of the violations would break a real consumer (not only a rule)."""
         return any(v.breaking for v in self.violations) or not self.violations
-
-
-# --- the broker -----------------------------------------------------------------------------
-
-
-class BrokerError(HarnessError):
-    """No Kafka broker could be provided."""
-
-
-class JavaNotFoundError(BrokerError):
-    """No Java runtime (or one too old) to run Kafka's own jars."""
-
-
-class KafkaJarsUnavailableError(BrokerError):
-    """Kafka's jars are neither cached nor fetchable with Maven."""
-
-
-class BrokerStartError(BrokerError):
-    """The broker process died during start or never became ready."""
-
-    def __init__(self, message: str, *, log_tail: str = "", hint: str | None = None) -> None:
-        self.log_tail = log_tail
-        tail = f"\n--- last lines of the broker log ---\n{log_tail}" if log_tail else ""
-        super().__init__(f"{message}{tail}", hint=hint)
 
 
 # --- the bus and waiting --------------------------------------------------------------------

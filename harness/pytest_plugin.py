@@ -1,4 +1,4 @@
-"""The pytest plugin (entry point ``pipeline_harness``): contract, real broker and bus fixtures.
+"""The pytest plugin (entry point ``pipeline_harness``): contract, bus and wire-check fixtures.
 
 Installed with the package, so another repository's tests get them too::
 
@@ -6,9 +6,10 @@ Installed with the package, so another repository's tests get them too::
         channel = pipeline_contract.channel("huleedu.els.batch.phase.outcome.v1")
         ...
 
-The broker is real: ``KAFKA_BOOTSTRAP_SERVERS`` names an existing one, else the harness starts
-Apache Kafka itself (harness.broker). If no broker can start, the fixture fails the tests loudly;
-it never skips them.
+The broker is real, and the harness only needs its address: the ``kafka_bootstrap`` fixture of
+the broker package's plugin (entry point ``kafka_broker``, kafka_broker.pytest_plugin), which
+uses ``KAFKA_BOOTSTRAP_SERVERS`` or starts Apache Kafka itself. If no broker can start, that
+fixture fails the tests loudly; it never skips them. Override ``kafka_bootstrap`` to bring one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dataclasses import replace
 
 import pytest
 
-from harness.broker import BrokerInfo, kafka_broker
 from harness.contract import Contract, load_contract
 from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
@@ -66,19 +66,6 @@ def pipeline_contract(pipeline_settings: Settings) -> Contract:
 
 
 @pytest.fixture(scope="session")
-def kafka_broker_info(pipeline_settings: Settings) -> Iterator[BrokerInfo]:
-    """A real Kafka broker for the session (external, Docker, or Kafka's own jars)."""
-    with kafka_broker(pipeline_settings, progress=_report) as info:
-        yield info
-
-
-@pytest.fixture(scope="session")
-def kafka_bootstrap(kafka_broker_info: BrokerInfo) -> str:
-    """The bootstrap address of the session's broker."""
-    return kafka_broker_info.bootstrap_servers
-
-
-@pytest.fixture(scope="session")
 def kafka_bus(
     pipeline_contract: Contract, pipeline_settings: Settings, kafka_bootstrap: str
 ) -> Iterator[KafkaBus]:
@@ -115,7 +102,3 @@ def pipeline_observer(
     observer.start()
     yield observer
     observer.stop()
-
-
-def _report(line: str) -> None:
-    print(f"[pipeline-harness] {line}", flush=True)

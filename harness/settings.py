@@ -1,22 +1,19 @@
 """The harness's settings: one frozen dataclass, read from the environment once, at the edge.
 
+Only what the harness itself needs: which contract, which Kafka cluster, which topic prefix.
+How a broker is reached or started is the broker package's own (kafka_broker.BrokerSettings).
+
 Example::
 
     settings = Settings.from_env(os.environ)          # in the CLI or a conftest, never at import
-    settings = dataclasses.replace(settings, kafka_version="4.1.2")
+    settings = dataclasses.replace(settings, topic_prefix="run-1a2b.")
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-DEFAULT_KAFKA_VERSION = "4.1.2"
-
-
-def _default_cache_dir() -> Path:
-    return Path.home() / ".cache" / "pipeline-harness"
 
 
 @dataclass(frozen=True)
@@ -27,50 +24,17 @@ class Settings:
     """The AsyncAPI document; None means the one shipped with the package."""
 
     bootstrap_servers: str | None = None
-    """An existing Kafka cluster to use (never started or stopped by the harness)."""
-
-    kafka_version: str = DEFAULT_KAFKA_VERSION
-    """The Apache Kafka version whose jars the local JVM broker runs."""
-
-    cache_dir: Path = field(default_factory=_default_cache_dir)
-    """Where Kafka's jars and the detached broker's state are kept."""
-
-    use_docker: bool = True
-    """Try a Docker engine (testcontainers) before the local JVM broker."""
-
-    broker_start_timeout_s: float = 60.0
-    java_home: Path | None = None
+    """The Kafka cluster to use (None: a command or fixture gets one from kafka_broker)."""
 
     topic_prefix: str = ""
     """Prepended to every channel address to make a topic; tests use a unique one per run."""
 
-    broker_name: str | None = None
-    """Names the detached broker's record (``--name``); None: one record per working
-    directory, so that two projects or users never join each other's broker by accident."""
-
-    work_dir: Path = field(default_factory=Path.cwd)
-    """The working directory the default detached-broker record is scoped to."""
-
-    @property
-    def detached_scope(self) -> str:
-        """Which detached broker this run means, and why: ``name 'x'`` or ``directory /p``."""
-        if self.broker_name:
-            return f"name {self.broker_name!r}"
-        return f"directory {self.work_dir}"
-
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Build settings from environment variables (``KAFKA_BOOTSTRAP_SERVERS``, ...)."""
-        cache = env.get("PIPELINE_HARNESS_CACHE")
         contract = env.get("PIPELINE_HARNESS_CONTRACT")
-        java_home = env.get("JAVA_HOME")
         return cls(
             contract_path=Path(contract) if contract else None,
             bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
-            kafka_version=env.get("PIPELINE_HARNESS_KAFKA_VERSION", DEFAULT_KAFKA_VERSION),
-            cache_dir=Path(cache) if cache else _default_cache_dir(),
-            use_docker=env.get("PIPELINE_HARNESS_DOCKER", "1") not in ("0", "false", "no"),
-            java_home=Path(java_home) if java_home else None,
             topic_prefix=env.get("PIPELINE_HARNESS_TOPIC_PREFIX", ""),
-            broker_name=env.get("PIPELINE_HARNESS_BROKER_NAME") or None,
         )

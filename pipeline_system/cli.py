@@ -1,7 +1,9 @@
 """``pipeline-harness`` with the commands that run the simulated system: up, simulate, demo.
 
-The library's commands (lint, validate, broker) live in harness.cli; this module, above the
-library, adds the ones that need the simulators and the reference orchestrator.
+The library's commands (lint, rules, validate) live in harness.cli; this module, the composition
+root above the library, adds the broker's (``broker start|stop|status``, from kafka_broker.cli)
+and the ones that need the simulators and the reference orchestrator. A broker error is reported
+like a harness error: one paragraph, exit 2.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ import yaml
 from harness.cli import PROG
 from harness.cli import main as harness_main
 from harness.errors import UsageError
+from kafka_broker.cli import add_broker_commands
+from kafka_broker.errors import BrokerError
 from pipeline_system.demo import add_demo_command
 from pipeline_system.driver import add_run_command
 from pipeline_system.runtime import (
     add_run_options,
+    broker_settings,
     note,
     run_settings,
     running_bus,
@@ -36,7 +41,8 @@ if TYPE_CHECKING:
 
 
 def add_system_commands(commands: Subparsers) -> None:
-    """Register up, run, simulate and demo."""
+    """Register broker, up, run, simulate and demo."""
+    add_broker_commands(commands)
     add_up_command(commands)
     add_run_command(commands)
     _add_simulate(commands)
@@ -45,7 +51,7 @@ def add_system_commands(commands: Subparsers) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the installed ``pipeline-harness`` command."""
-    return harness_main(argv, extra_commands=[add_system_commands])
+    return harness_main(argv, extra_commands=[add_system_commands], reported_errors=(BrokerError,))
 
 
 # -- broker and bus for a long-running command ---------------------------------------------
@@ -95,7 +101,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
         if args.service != "file_service":
             raise UsageError("--content-port is for file_service (it holds the texts)")
         extras["content_port"] = args.content_port
-    with running_bus(run_settings(args), note) as bus:
+    with running_bus(run_settings(args), broker_settings(args), note) as bus:
         if args.content_url:
             extras["content"] = HttpContentStore(
                 bus.contract, args.content_url, caller=args.service

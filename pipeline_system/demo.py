@@ -27,7 +27,7 @@ from harness.errors import UsageError
 from harness.observer import ContractObserver, ObservedMessage
 from harness.report import write_report
 from harness.waiting import wait_for
-from pipeline_system.runtime import note, run_settings, running_bus
+from pipeline_system.runtime import broker_settings, note, run_settings, running_bus
 from pipeline_system.system import SimulatedSystem, build_system
 
 PHASE_COMMANDS = {
@@ -92,7 +92,7 @@ def run_demo(args: argparse.Namespace) -> int:
         settings = replace(settings, topic_prefix=f"demo-{uuid.uuid4().hex[:8]}.")
     console = Console(soft_wrap=True)  # long lines stay whole in logs and CI output
     started = time.monotonic()
-    with running_bus(settings, note) as bus:
+    with running_bus(settings, broker_settings(args), note) as bus:
         observer = ContractObserver(bus.contract, bus)
         observer.start()
         system = build_system(

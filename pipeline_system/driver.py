@@ -30,7 +30,13 @@ from harness.report import write_report
 from harness.rules import Judgement
 from harness.settings import Settings
 from harness.waiting import wait_for
-from pipeline_system.runtime import add_run_options, note, run_settings, running_bus
+from pipeline_system.runtime import (
+    add_run_options,
+    broker_settings,
+    note,
+    run_settings,
+    running_bus,
+)
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -124,7 +130,7 @@ def run_batches(args: argparse.Namespace) -> int:
     pipelines = args.pipeline or ["cj_assessment"]
     if args.essays < 1 or args.batches < 1:
         raise UsageError("--essays and --batches must be at least 1")
-    with running_bus(settings, note) as bus:
+    with running_bus(settings, broker_settings(args), note) as bus:
         observer = ContractObserver(bus.contract, bus)
         observer.start()
         try:

@@ -4,9 +4,12 @@
 the detached broker of this directory or ``--name``, or one started for the run) and stop the
 same way (Ctrl-C or SIGTERM)::
 
-    with running_bus(run_settings(args), note) as bus:
+    with running_bus(run_settings(args), broker_settings(args), note) as bus:
         ...
         wait_for_interrupt()
+
+The broker comes from kafka_broker through its seam: the bus's bootstrap address in (or none),
+a broker's address and lifetime out.
 """
 
 from __future__ import annotations
@@ -20,15 +23,18 @@ from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
 
-from harness.broker import kafka_broker, read_detached
-from harness.broker_cli import add_name_option
-from harness.cli import PROG, settings_from_args
+from harness.cli import PROG
+from harness.cli import settings_from_args as harness_settings_from_args
 from harness.contract import load_contract
 from harness.kafka import KafkaBus
 from harness.settings import Settings
+from kafka_broker import BrokerSettings, kafka_broker, read_detached
+from kafka_broker.cli import add_name_option, settings_from_args
 
 
-def reuse_detached(settings: Settings, note: Callable[[str], None]) -> Settings:
+def reuse_detached(
+    settings: Settings, broker: BrokerSettings, note: Callable[[str], None]
+) -> Settings:
     """Use the broker started with ``broker start --detach`` for this directory (or
     ``--name``) when none is named; say which broker is joined, and why."""
     if settings.bootstrap_servers:
@@ -37,25 +43,32 @@ def reuse_detached(settings: Settings, note: Callable[[str], None]) -> Settings:
             "KAFKA_BOOTSTRAP_SERVERS)"
         )
         return settings
-    record = read_detached(settings)
+    record = read_detached(broker)
     if record is not None and record.is_running():
         note(
             f"joining the detached broker at {record.bootstrap_servers} (recorded for "
-            f"{settings.detached_scope})"
+            f"{broker.detached_scope})"
         )
         return replace(settings, bootstrap_servers=record.bootstrap_servers)
-    note(f"no detached broker for {settings.detached_scope}: starting one for this run")
+    note(f"no detached broker for {broker.detached_scope}: starting one for this run")
     return settings
 
 
 @contextmanager
-def running_bus(settings: Settings, note: Callable[[str], None]) -> Iterator[KafkaBus]:
-    """A broker (given, detached, or started now) and a started KafkaBus on it."""
-    settings = reuse_detached(settings, note)
+def running_bus(
+    settings: Settings, broker: BrokerSettings, note: Callable[[str], None]
+) -> Iterator[KafkaBus]:
+    """A broker (given, detached, or started now) and a started KafkaBus on it.
+
+    ``settings.bootstrap_servers`` (``--bootstrap``, the environment or an env file) wins over
+    the broker settings' own: it is the address this run was told to use.
+    """
+    settings = reuse_detached(settings, broker, note)
     contract = load_contract(settings.contract_path)
-    with kafka_broker(settings, progress=note) as broker:
+    wanted = replace(broker, bootstrap_servers=settings.bootstrap_servers)
+    with kafka_broker(wanted, progress=note) as info:
         bus = KafkaBus(
-            contract, bootstrap_servers=broker.bootstrap_servers, topic_prefix=settings.topic_prefix
+            contract, bootstrap_servers=info.bootstrap_servers, topic_prefix=settings.topic_prefix
         )
         bus.start()
         try:
@@ -96,7 +109,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_settings(args: argparse.Namespace) -> Settings:
-    settings = settings_from_args(args)
+    """The harness's settings for a run: contract, ``--bootstrap``, ``--topic-prefix``."""
+    settings = harness_settings_from_args(args)
     if args.topic_prefix is not None:
         settings = replace(settings, topic_prefix=args.topic_prefix)
     return settings
+
+
+def broker_settings(args: argparse.Namespace) -> BrokerSettings:
+    """The broker's settings for a run: the environment's, with ``--bootstrap`` and ``--name``."""
+    return settings_from_args(args)

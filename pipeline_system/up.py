@@ -23,6 +23,7 @@ from harness.rules import Judgement
 from pipeline_system.environment import ENV_KEYS, SystemAddresses, real_service_environment
 from pipeline_system.runtime import (
     add_run_options,
+    broker_settings,
     note,
     run_settings,
     running_bus,
@@ -107,7 +108,7 @@ def add_up_command(commands: Subparsers) -> None:
 
 
 def run_up(args: argparse.Namespace) -> int:
-    with running_bus(run_settings(args), note) as bus:
+    with running_bus(run_settings(args), broker_settings(args), note) as bus:
         observer = ContractObserver(bus.contract, bus)
         observer.start()
         judgement = Judgement.for_run(

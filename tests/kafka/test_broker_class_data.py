@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from harness.broker import ensure_kafka_jars, kafka_broker
-from harness.broker.cds import class_data_archive
-from harness.broker.jars import kafka_classpath
-from harness.broker.java import find_java
-from harness.broker.jvm import start_jvm_broker
-from harness.settings import Settings
+from kafka_broker import ensure_kafka_jars, kafka_broker
+from kafka_broker.cds import class_data_archive
+from kafka_broker.jars import kafka_classpath
+from kafka_broker.java import find_java
+from kafka_broker.jvm import start_jvm_broker
+from kafka_broker.settings import BrokerSettings
 
 pytestmark = pytest.mark.kafka
 
 
 def test_a_truncated_archive_crashes_no_start_and_is_replaced(tmp_path: Path) -> None:
-    real = replace(Settings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
+    real = replace(BrokerSettings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
     real_libs = ensure_kafka_jars(real)
     java = find_java(real)
     real_archive = class_data_archive(java, kafka_classpath(real_libs), real_libs.parent).path

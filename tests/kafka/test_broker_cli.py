@@ -1,4 +1,5 @@
-"""`pipeline-harness broker start --detach`, `status`, `stop`: a real round trip."""
+"""`broker start --detach`, `status`, `stop` (``python -m kafka_broker``, the commands
+``pipeline-harness broker`` adds): a real round trip."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 import pytest
 from confluent_kafka.admin import AdminClient
 
-from harness.broker import ensure_kafka_jars
-from harness.broker.process import is_running
-from harness.settings import Settings
+from kafka_broker import ensure_kafka_jars
+from kafka_broker.process import is_running
+from kafka_broker.settings import BrokerSettings
 
 pytestmark = pytest.mark.kafka
 
@@ -23,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
     """An environment with its own state dir, sharing the (fetched) jars of the real cache."""
-    settings = replace(Settings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
+    settings = replace(
+        BrokerSettings.from_env(os.environ), bootstrap_servers=None, use_docker=False
+    )
     libs = ensure_kafka_jars(settings)
     cache = tmp_path / "cache"
     cache.mkdir()
@@ -36,7 +39,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "harness.cli", "broker", *args],
+        [sys.executable, "-m", "kafka_broker", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

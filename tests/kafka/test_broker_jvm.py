@@ -12,19 +12,19 @@ import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
-from harness.broker import kafka_broker, start_broker
-from harness.broker.jvm import start_jvm_broker
-from harness.broker.process import is_running
-from harness.broker.properties import BrokerPorts, pick_free_ports
-from harness.settings import Settings
+from kafka_broker import kafka_broker, start_broker
+from kafka_broker.jvm import start_jvm_broker
+from kafka_broker.process import is_running
+from kafka_broker.properties import BrokerPorts, pick_free_ports
+from kafka_broker.settings import BrokerSettings
 
 pytestmark = pytest.mark.kafka
 
 
 @pytest.fixture
-def jvm_settings() -> Settings:
+def jvm_settings() -> BrokerSettings:
     """The environment's settings, forced onto the local JVM provider."""
-    return replace(Settings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
+    return replace(BrokerSettings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
 
 
 def _round_trip(bootstrap: str) -> bytes | None:
@@ -45,7 +45,7 @@ def _round_trip(bootstrap: str) -> bytes | None:
 
 
 def test_a_jvm_broker_starts_is_ours_carries_messages_and_stops_clean(
-    jvm_settings: Settings,
+    jvm_settings: BrokerSettings,
 ) -> None:
     lines: list[str] = []
     broker = start_broker(jvm_settings, progress=lines.append)
@@ -66,7 +66,7 @@ def test_a_jvm_broker_starts_is_ours_carries_messages_and_stops_clean(
     broker.stop()  # idempotent
 
 
-def test_kafka_broker_stops_what_it_started(jvm_settings: Settings) -> None:
+def test_kafka_broker_stops_what_it_started(jvm_settings: BrokerSettings) -> None:
     with kafka_broker(jvm_settings) as info:
         assert info.pid is not None and is_running(info.pid)
         assert info.log_path is not None
@@ -76,7 +76,7 @@ def test_kafka_broker_stops_what_it_started(jvm_settings: Settings) -> None:
     assert not work_dir.exists()
 
 
-def test_taken_ports_are_retried_on_new_ports_and_a_new_dir(jvm_settings: Settings) -> None:
+def test_taken_ports_are_retried_on_new_ports_and_a_new_dir(jvm_settings: BrokerSettings) -> None:
     squatters = [socket.create_server(("127.0.0.1", 0)) for _ in range(2)]
     taken = BrokerPorts(squatters[0].getsockname()[1], squatters[1].getsockname()[1])
     offered = iter([taken])
@@ -97,7 +97,7 @@ def test_taken_ports_are_retried_on_new_ports_and_a_new_dir(jvm_settings: Settin
         broker.stop()
 
 
-def test_the_jars_are_cached_where_the_settings_say(jvm_settings: Settings) -> None:
+def test_the_jars_are_cached_where_the_settings_say(jvm_settings: BrokerSettings) -> None:
     with kafka_broker(jvm_settings):
         pass
     libs = jvm_settings.cache_dir / f"kafka-{jvm_settings.kafka_version}" / "libs"
@@ -111,7 +111,7 @@ def test_the_jars_are_cached_where_the_settings_say(jvm_settings: Settings) -> N
     assert not list(Path(libs.parent).glob("libs.fetching-*"))
 
 
-def test_an_external_broker_is_used_as_is_and_never_stopped(jvm_settings: Settings) -> None:
+def test_an_external_broker_is_used_as_is_and_never_stopped(jvm_settings: BrokerSettings) -> None:
     with kafka_broker(jvm_settings) as running:
         external = start_broker(replace(jvm_settings, bootstrap_servers=running.bootstrap_servers))
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.broker import ensure_kafka_jars
-from harness.broker.process import is_running
-from harness.broker.workdir import sweep_stale_work_dirs
-from harness.settings import Settings
+from kafka_broker import ensure_kafka_jars
+from kafka_broker.process import is_running
+from kafka_broker.settings import BrokerSettings
+from kafka_broker.workdir import sweep_stale_work_dirs
 
 pytestmark = pytest.mark.kafka
 
@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
 import json, os, sys, time
 from dataclasses import replace
-from harness.broker import start_broker
-from harness.settings import Settings
+from kafka_broker import start_broker
+from kafka_broker.settings import BrokerSettings
 
-settings = replace(Settings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
+settings = replace(BrokerSettings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
 broker = start_broker(settings)
 print(json.dumps({"pid": broker.info.pid, "work_dir": str(broker.info.log_path.parent)}),
       flush=True)
@@ -41,7 +41,9 @@ if sys.argv[1] == "linger":
 @pytest.fixture(autouse=True)
 def jars_cached() -> None:
     """Fetch the jars first (if needed) so the child's start stays within its deadline."""
-    settings = replace(Settings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
+    settings = replace(
+        BrokerSettings.from_env(os.environ), bootstrap_servers=None, use_docker=False
+    )
     ensure_kafka_jars(settings)
 
 

@@ -6,8 +6,8 @@ import os
 import stat
 from pathlib import Path
 
-from harness.broker.cds import adopt_dumped_archive, class_data_archive, dump_is_pending
-from harness.broker.java import JavaRuntime
+from kafka_broker.cds import adopt_dumped_archive, class_data_archive, dump_is_pending
+from kafka_broker.java import JavaRuntime
 
 
 def _fake_java(tmp_path: Path, exit_code: int) -> JavaRuntime:

@@ -6,14 +6,14 @@ import re
 import socket
 from pathlib import Path
 
-from harness.broker.java import java_major, minimum_java_major
-from harness.broker.properties import (
+from kafka_broker.java import java_major, minimum_java_major
+from kafka_broker.properties import (
     BrokerPorts,
     kafka_cluster_id,
     pick_free_ports,
     server_properties,
 )
-from harness.broker.workdir import WORK_DIR_PREFIX, new_work_dir, work_dir_base
+from kafka_broker.workdir import WORK_DIR_PREFIX, new_work_dir, work_dir_base
 
 
 def _parse(text: str) -> dict[str, str]:

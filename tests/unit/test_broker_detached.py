@@ -9,20 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from harness.broker import read_detached
-from harness.broker.detached import state_path
-from harness.broker_cli import add_broker_commands
-from harness.settings import Settings
+from kafka_broker import read_detached
+from kafka_broker.cli import add_broker_commands
+from kafka_broker.detached import state_path
+from kafka_broker.settings import BrokerSettings
 
 
-def _parser(settings: Settings) -> argparse.ArgumentParser:
+def _parser(settings: BrokerSettings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pipeline-harness")
     commands = parser.add_subparsers(dest="command", required=True)
     add_broker_commands(commands, lambda args: settings)
     return parser
 
 
-def _run(settings: Settings, *argv: str) -> int:
+def _run(settings: BrokerSettings, *argv: str) -> int:
     args = _parser(settings).parse_args(argv)
     return int(args.func(args))
 
@@ -33,7 +33,7 @@ def _dead_pid() -> int:
     return process.pid
 
 
-def _record(settings: Settings, work_dir: Path, pid: int) -> None:
+def _record(settings: BrokerSettings, work_dir: Path, pid: int) -> None:
     state_path(settings).parent.mkdir(parents=True, exist_ok=True)
     state_path(settings).write_text(
         json.dumps(
@@ -51,13 +51,13 @@ def _record(settings: Settings, work_dir: Path, pid: int) -> None:
 
 
 def test_no_record_means_no_detached_broker(tmp_path: Path) -> None:
-    assert read_detached(Settings(cache_dir=tmp_path)) is None
+    assert read_detached(BrokerSettings(cache_dir=tmp_path)) is None
 
 
 def test_status_and_stop_exit_1_when_none_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = Settings(cache_dir=tmp_path)
+    settings = BrokerSettings(cache_dir=tmp_path)
 
     assert _run(settings, "broker", "status") == 1
     assert _run(settings, "broker", "stop") == 1
@@ -67,7 +67,7 @@ def test_status_and_stop_exit_1_when_none_runs(
 
 
 def test_a_record_whose_process_has_exited_is_not_running(tmp_path: Path) -> None:
-    settings = Settings(cache_dir=tmp_path / "cache")
+    settings = BrokerSettings(cache_dir=tmp_path / "cache")
     work_dir = tmp_path / "work"
     work_dir.mkdir()
     _record(settings, work_dir, _dead_pid())
@@ -81,7 +81,7 @@ def test_a_record_whose_process_has_exited_is_not_running(tmp_path: Path) -> Non
 def test_a_record_naming_a_live_process_that_is_not_our_broker_is_not_running(
     tmp_path: Path,
 ) -> None:
-    settings = Settings(cache_dir=tmp_path / "cache")
+    settings = BrokerSettings(cache_dir=tmp_path / "cache")
     _record(settings, tmp_path / "work", pid=1)  # alive, but its command line is not ours
 
     record = read_detached(settings)
@@ -92,7 +92,7 @@ def test_a_record_naming_a_live_process_that_is_not_our_broker_is_not_running(
 def test_stop_clears_the_record_of_an_exited_broker(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = Settings(cache_dir=tmp_path / "cache")
+    settings = BrokerSettings(cache_dir=tmp_path / "cache")
     work_dir = tmp_path / "work"
     work_dir.mkdir()
     _record(settings, work_dir, _dead_pid())
@@ -105,7 +105,7 @@ def test_stop_clears_the_record_of_an_exited_broker(
 
 
 def test_each_command_has_help_with_an_example(tmp_path: Path) -> None:
-    parser = _parser(Settings(cache_dir=tmp_path))
+    parser = _parser(BrokerSettings(cache_dir=tmp_path))
     actions = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[
         "broker"
     ]
@@ -116,3 +116,14 @@ def test_each_command_has_help_with_an_example(tmp_path: Path) -> None:
         assert f"pipeline-harness broker {name}" in text.split("example", 1)[1], name
     assert "--detach" in sub.choices["start"].format_help()
     assert "--bootstrap ADDR" in sub.choices["start"].format_help()
+
+
+def test_the_detached_broker_record_is_one_per_directory_or_name(tmp_path: Path) -> None:
+    one = BrokerSettings(cache_dir=tmp_path, work_dir=tmp_path / "project-a")
+    other = BrokerSettings(cache_dir=tmp_path, work_dir=tmp_path / "project-b")
+    named = BrokerSettings(
+        cache_dir=tmp_path, work_dir=tmp_path / "project-a", broker_name="shared"
+    )
+    assert state_path(one) != state_path(other)
+    assert state_path(named) == state_path(BrokerSettings(cache_dir=tmp_path, broker_name="shared"))
+    assert "directory" in one.detached_scope and "'shared'" in named.detached_scope

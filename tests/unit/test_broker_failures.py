@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.broker import ensure_kafka_jars, start_broker
-from harness.broker.process import is_running
-from harness.errors import BrokerStartError, JavaNotFoundError, KafkaJarsUnavailableError
-from harness.settings import Settings
+from kafka_broker import ensure_kafka_jars, start_broker
+from kafka_broker.errors import BrokerStartError, JavaNotFoundError, KafkaJarsUnavailableError
+from kafka_broker.process import is_running
+from kafka_broker.settings import BrokerSettings
 
 VERSION = "4.1.2"
 
@@ -36,7 +36,7 @@ PORT_TAKEN = (
 )
 HANGS = "exec sleep 60"
 
-FakeJava = Callable[..., Settings]
+FakeJava = Callable[..., BrokerSettings]
 
 
 def _executable(path: Path, text: str) -> Path:
@@ -57,13 +57,15 @@ def no_tools_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def fake_java(tmp_path: Path, no_tools_on_path: Path) -> FakeJava:
-    """Settings whose JAVA_HOME holds a fake java, with Kafka's jars 'cached'."""
+    """BrokerSettings whose JAVA_HOME holds a fake java, with Kafka's jars 'cached'."""
 
-    def make(broker: str = DIES, version: str = "17.0.15", timeout_s: float = 20.0) -> Settings:
+    def make(
+        broker: str = DIES, version: str = "17.0.15", timeout_s: float = 20.0
+    ) -> BrokerSettings:
         home = tmp_path / "jdk"
         script = FAKE_JAVA.format(version=version, record=tmp_path / "work-dirs", broker=broker)
         _executable(home / "bin" / "java", script)
-        settings = Settings(
+        settings = BrokerSettings(
             cache_dir=tmp_path / "cache",
             java_home=home,
             use_docker=False,
@@ -85,7 +87,7 @@ def _work_dirs(tmp_path: Path) -> list[Path]:
 def test_no_java_anywhere_is_a_clear_error(tmp_path: Path, no_tools_on_path: Path) -> None:
     empty_home = tmp_path / "empty-jdk"
     empty_home.mkdir()
-    settings = Settings(cache_dir=tmp_path / "cache", java_home=empty_home, use_docker=False)
+    settings = BrokerSettings(cache_dir=tmp_path / "cache", java_home=empty_home, use_docker=False)
 
     with pytest.raises(JavaNotFoundError) as caught:
         start_broker(settings)
@@ -105,7 +107,7 @@ def test_java_older_than_17_is_refused(fake_java: FakeJava) -> None:
 def test_no_maven_and_no_cached_jars_is_a_clear_error(
     tmp_path: Path, no_tools_on_path: Path
 ) -> None:
-    settings = Settings(cache_dir=tmp_path / "empty-cache", use_docker=False)
+    settings = BrokerSettings(cache_dir=tmp_path / "empty-cache", use_docker=False)
 
     with pytest.raises(KafkaJarsUnavailableError) as caught:
         ensure_kafka_jars(settings)
@@ -122,7 +124,7 @@ def test_a_failed_maven_fetch_shows_its_last_lines_and_leaves_no_cache(
         "#!/bin/sh\necho '[INFO] resolving'\n"
         "echo '[ERROR] Could not find artifact org.apache.kafka:kafka_2.13:jar:4.1.2'\nexit 1\n",
     )
-    settings = Settings(cache_dir=tmp_path / "cache", use_docker=False)
+    settings = BrokerSettings(cache_dir=tmp_path / "cache", use_docker=False)
 
     with pytest.raises(KafkaJarsUnavailableError) as caught:
         ensure_kafka_jars(settings)
@@ -143,7 +145,7 @@ def test_maven_fetches_into_place_atomically_and_only_once(
         'for arg in "$@"; do case "$arg" in -DoutputDirectory=*) out="${arg#*=}";; esac; done\n'
         'mkdir -p "$out" && touch "$out/kafka_2.13-4.1.2.jar" "$out/kafka-clients-4.1.2.jar"\n',
     )
-    settings = Settings(cache_dir=tmp_path / "cache", use_docker=False)
+    settings = BrokerSettings(cache_dir=tmp_path / "cache", use_docker=False)
     lines: list[str] = []
 
     libs = ensure_kafka_jars(settings, progress=lines.append)

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.broker.process import (
+from kafka_broker.process import (
     is_our_broker,
     is_running,
     recorded_pid,
@@ -15,7 +15,7 @@ from harness.broker.process import (
     stop_child,
     stop_recorded,
 )
-from harness.broker.workdir import WORK_DIR_PREFIX, sweep_stale_work_dirs
+from kafka_broker.workdir import WORK_DIR_PREFIX, sweep_stale_work_dirs
 
 # Ignores SIGTERM and has a child of its own in its process group.
 STUBBORN = (

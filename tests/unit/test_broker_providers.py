@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.broker import choose_provider
-from harness.broker.docker import docker_engine_answers
-from harness.broker.external import connect_external
-from harness.broker.properties import pick_free_ports
-from harness.errors import BrokerError
-from harness.settings import Settings
+from kafka_broker import choose_provider
+from kafka_broker.docker import docker_engine_answers
+from kafka_broker.errors import BrokerError
+from kafka_broker.external import connect_external
+from kafka_broker.properties import pick_free_ports
+from kafka_broker.settings import BrokerSettings
 
 
 def _never_called() -> bool:
@@ -22,21 +22,21 @@ def _never_called() -> bool:
 
 
 def test_an_external_broker_wins_without_probing_docker() -> None:
-    settings = Settings(bootstrap_servers="127.0.0.1:9092", use_docker=True)
+    settings = BrokerSettings(bootstrap_servers="127.0.0.1:9092", use_docker=True)
 
     assert choose_provider(settings, docker_answers=_never_called) == "external"
 
 
 def test_docker_is_used_when_an_engine_answers() -> None:
-    assert choose_provider(Settings(use_docker=True), docker_answers=lambda: True) == "docker"
+    assert choose_provider(BrokerSettings(use_docker=True), docker_answers=lambda: True) == "docker"
 
 
 def test_no_docker_engine_falls_through_to_the_jvm() -> None:
-    assert choose_provider(Settings(use_docker=True), docker_answers=lambda: False) == "jvm"
+    assert choose_provider(BrokerSettings(use_docker=True), docker_answers=lambda: False) == "jvm"
 
 
 def test_docker_disabled_is_never_probed() -> None:
-    assert choose_provider(Settings(use_docker=False), docker_answers=_never_called) == "jvm"
+    assert choose_provider(BrokerSettings(use_docker=False), docker_answers=_never_called) == "jvm"
 
 
 def test_the_real_probe_falls_through_fast_when_no_engine_listens(

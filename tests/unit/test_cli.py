@@ -149,3 +149,25 @@ def test_validate_of_an_unknown_http_operation_exits_2(
     record.write_text("{}")
     assert main(["validate", "--http", "GET /nowhere", str(record)]) == 2
     assert "no HTTP operation 'GET /nowhere'" in capsys.readouterr().err
+
+
+def test_the_composition_root_adds_the_broker_commands_and_reports_their_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline_system.cli import main as system_main
+
+    no_tools = tmp_path / "bin"
+    no_tools.mkdir()
+    monkeypatch.setenv("PATH", str(no_tools))  # no java: the start fails at once, no JVM
+    monkeypatch.setenv("PIPELINE_HARNESS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PIPELINE_HARNESS_DOCKER", "0")
+    for name in ("JAVA_HOME", "KAFKA_BOOTSTRAP_SERVERS", "PIPELINE_HARNESS_BROKER_NAME"):
+        monkeypatch.delenv(name, raising=False)
+
+    assert system_main(["broker", "status"]) == 1
+    assert system_main(["broker", "start", "--detach"]) == 2
+
+    err = capsys.readouterr().err
+    assert "pipeline-harness broker: no detached broker is running" in err
+    assert "pipeline-harness: error: no Java runtime found to run the Kafka broker" in err
+    assert "Traceback" not in err

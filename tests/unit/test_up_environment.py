@@ -1,5 +1,5 @@
 """What up hands a real service: its environment in its own variable names, and every address
-in an env file that ``run`` reads back; and the detached-broker record scoped per directory."""
+in an env file that ``run`` reads back."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.broker.detached import state_path
 from harness.errors import UsageError
-from harness.settings import Settings
 from pipeline_system.driver import read_env_file
 from pipeline_system.environment import ENV_KEYS, SystemAddresses, real_service_environment
 
@@ -69,12 +67,3 @@ def test_a_broken_env_file_is_a_clear_error(tmp_path: Path) -> None:
         read_env_file(path)
     with pytest.raises(UsageError, match="cannot read --env-file"):
         read_env_file(tmp_path / "missing.env")
-
-
-def test_the_detached_broker_record_is_one_per_directory_or_name(tmp_path: Path) -> None:
-    one = Settings(cache_dir=tmp_path, work_dir=tmp_path / "project-a")
-    other = Settings(cache_dir=tmp_path, work_dir=tmp_path / "project-b")
-    named = Settings(cache_dir=tmp_path, work_dir=tmp_path / "project-a", broker_name="shared")
-    assert state_path(one) != state_path(other)
-    assert state_path(named) == state_path(Settings(cache_dir=tmp_path, broker_name="shared"))
-    assert "directory" in one.detached_scope and "'shared'" in named.detached_scope

@@ -2,7 +2,7 @@
 
 Per start: a fresh work dir, free ports, server.properties (static quorum), StorageTool format,
 then ``kafka.Kafka``; ready once its client port accepts connections (raced against the process
-dying) *and* it reports our cluster id (harness.broker.startup). Ports taken meanwhile by
+dying) *and* it reports our cluster id (kafka_broker.startup). Ports taken meanwhile by
 another process ("Address already in use") mean a retry on new ports and a new dir, 3 tries.
 """
 
@@ -16,16 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.broker.cds import adopt_dumped_archive, class_data_archive, dump_is_pending
-from harness.broker.info import BrokerInfo, Progress
-from harness.broker.jars import ensure_kafka_jars, kafka_classpath
-from harness.broker.java import find_java
-from harness.broker.process import stop_child
-from harness.broker.properties import BrokerPorts, pick_free_ports
-from harness.broker.startup import Launch, RetryableStart, start_attempt
-from harness.broker.workdir import sweep_stale_work_dirs
-from harness.errors import BrokerStartError
-from harness.settings import Settings
+from kafka_broker.cds import adopt_dumped_archive, class_data_archive, dump_is_pending
+from kafka_broker.errors import BrokerStartError
+from kafka_broker.info import BrokerInfo, Progress
+from kafka_broker.jars import ensure_kafka_jars, kafka_classpath
+from kafka_broker.java import find_java
+from kafka_broker.process import stop_child
+from kafka_broker.properties import BrokerPorts, pick_free_ports
+from kafka_broker.settings import BrokerSettings
+from kafka_broker.startup import Launch, RetryableStart, start_attempt
+from kafka_broker.workdir import sweep_stale_work_dirs
 
 PortPicker = Callable[[], BrokerPorts]
 START_ATTEMPTS = 3
@@ -64,7 +64,7 @@ class JvmBroker:
 
 
 def start_jvm_broker(
-    settings: Settings,
+    settings: BrokerSettings,
     *,
     progress: Progress | None = None,
     detached: bool = False,
@@ -75,7 +75,7 @@ def start_jvm_broker(
 
     ``detached``: the broker may outlive this process (no parent-death signal, no atexit stop).
     Otherwise call this from the main thread, so that the JVM dies with this process even when
-    it is SIGKILLed (see harness.broker.process).
+    it is SIGKILLed (see kafka_broker.process).
     """
     java = find_java(settings, progress)
     libs = ensure_kafka_jars(settings, progress=progress)

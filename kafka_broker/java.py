@@ -8,9 +8,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.broker.info import Progress
-from harness.errors import JavaNotFoundError
-from harness.settings import Settings
+from kafka_broker.errors import JavaNotFoundError
+from kafka_broker.info import Progress
+from kafka_broker.settings import BrokerSettings
 
 _INSTALL_HINT = (
     "install Java 17 or newer (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`) and "
@@ -34,7 +34,7 @@ class JavaRuntime:
         return java_major(self.version)
 
 
-def find_java(settings: Settings, progress: Progress | None = None) -> JavaRuntime:
+def find_java(settings: BrokerSettings, progress: Progress | None = None) -> JavaRuntime:
     """The Java runtime to run Kafka with: ``$JAVA_HOME/bin/java``, else ``java`` on PATH."""
     executable = _java_executable(settings.java_home, progress)
     java = JavaRuntime(executable, _reported_version(executable))

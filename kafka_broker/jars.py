@@ -1,6 +1,6 @@
 """Apache Kafka's own jars, fetched once with Maven into a versioned cache directory.
 
-``harness/kafka/pom.xml`` names one artifact, ``org.apache.kafka:kafka_2.13``, whose runtime
+``kafka_broker/pom.xml`` names one artifact, ``org.apache.kafka:kafka_2.13``, whose runtime
 closure is the whole broker (plus slf4j-api/slf4j-simple 1.7.36 for its log). Maven copies that
 closure into a staging directory beside the cache, which is renamed into place only when the
 copy is complete: an interrupted fetch never leaves a half cache.
@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.broker.info import Progress
-from harness.errors import KafkaJarsUnavailableError
-from harness.settings import Settings
+from kafka_broker.errors import KafkaJarsUnavailableError
+from kafka_broker.info import Progress
+from kafka_broker.settings import BrokerSettings
 
 # Pinned: the bare `dependency:` prefix may resolve to a plugin newer than Maven 3.8.7 supports.
 MAVEN_COPY_DEPENDENCIES = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies"
@@ -30,12 +30,12 @@ _STAGING_PREFIX = "libs.fetching-"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def kafka_libs_dir(settings: Settings) -> Path:
+def kafka_libs_dir(settings: BrokerSettings) -> Path:
     """Where the jars of ``settings.kafka_version`` are (or will be) cached."""
     return settings.cache_dir / f"kafka-{settings.kafka_version}" / "libs"
 
 
-def ensure_kafka_jars(settings: Settings, *, progress: Progress | None = None) -> Path:
+def ensure_kafka_jars(settings: BrokerSettings, *, progress: Progress | None = None) -> Path:
     """The directory of Kafka's jars, fetched with Maven the first time."""
     libs = kafka_libs_dir(settings)
     if _is_complete(libs, settings.kafka_version):
@@ -92,7 +92,7 @@ def _fetch(mvn: Path, version: str, libs: Path, progress: Progress | None) -> No
 def _run_maven(mvn: Path, version: str, staging: Path) -> None:
     """copy-dependencies of the shipped pom into ``staging/libs``; a clear error on failure."""
     pom = staging / "pom.xml"
-    pom.write_bytes(importlib.resources.files("harness").joinpath("kafka/pom.xml").read_bytes())
+    pom.write_bytes(importlib.resources.files("kafka_broker").joinpath("pom.xml").read_bytes())
     log = staging / "maven.log"
     command = [
         str(mvn),

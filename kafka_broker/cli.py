@@ -1,58 +1,87 @@
-"""``pipeline-harness broker start|stop|status``: a real Kafka broker for manual runs and tools.
+"""``broker start|stop|status``: a real Kafka broker for manual runs and tools.
 
-``broker start`` prints the bootstrap address alone on stdout (progress goes to stderr), so a
-script can capture it: ``ADDR=$(pipeline-harness broker start --detach)``.
+A command line adds them with ``add_broker_commands`` (``pipeline-harness broker ...``: its
+composition root does, as it adds ``demo``); ``python -m kafka_broker start|stop|status`` runs
+them alone. ``start`` prints the bootstrap address alone on stdout (progress goes to stderr), so
+a script can capture it: ``ADDR=$(pipeline-harness broker start --detach)``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import textwrap
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from harness.broker import (
+from kafka_broker.detached import (
     DetachedBroker,
     forget_detached,
     read_detached,
-    start_broker,
     start_detached,
     stop_detached,
 )
-from harness.settings import Settings
+from kafka_broker.errors import BrokerError
+from kafka_broker.provision import start_broker
+from kafka_broker.settings import BrokerSettings
 
-PROG = "pipeline-harness broker"
-SettingsFactory = Callable[[argparse.Namespace], Settings]
+if TYPE_CHECKING:
+    Actions = argparse._SubParsersAction[argparse.ArgumentParser]
+
+SettingsFactory = Callable[[argparse.Namespace], BrokerSettings]
 Command = Callable[[argparse.Namespace], int]
+Note = Callable[[str], None]
 _FORMAT = argparse.RawDescriptionHelpFormatter
+_DESCRIPTION = (
+    "Run a real Apache Kafka broker: an existing one (--bootstrap or KAFKA_BOOTSTRAP_SERVERS), "
+    "Docker if an engine answers, else Kafka's own jars on a local JVM (Java 17+; the jars are "
+    "fetched once with Maven)."
+)
+
+
+def settings_from_args(args: argparse.Namespace) -> BrokerSettings:
+    """Settings from the environment (read here, at the edge), ``--bootstrap`` and ``--name``."""
+    settings = BrokerSettings.from_env(os.environ)
+    if getattr(args, "bootstrap", None):
+        settings = replace(settings, bootstrap_servers=args.bootstrap)
+    if getattr(args, "broker_name", None):
+        settings = replace(settings, broker_name=args.broker_name)
+    return settings
 
 
 def add_broker_commands(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-    settings_factory: SettingsFactory,
+    subparsers: Actions,
+    settings_factory: SettingsFactory = settings_from_args,
 ) -> None:
-    """Add ``broker start|stop|status`` to the main command line."""
+    """Add ``broker start|stop|status`` to a command line."""
     broker = subparsers.add_parser(
         "broker",
         help="run a real Kafka broker (start, stop, status)",
         formatter_class=_FORMAT,
-        description=_paragraph(
-            "Run a real Apache Kafka broker: an existing one (--bootstrap or "
-            "KAFKA_BOOTSTRAP_SERVERS), Docker if an engine answers, else Kafka's own jars on a "
-            "local JVM (Java 17+; the jars are fetched once with Maven)."
-        ),
-        epilog=f"examples:\n  {PROG} start\n  ADDR=$({PROG} start --detach)\n"
-        f"  {PROG} status\n  {PROG} stop",
+        description=_paragraph(_DESCRIPTION),
     )
-    actions = broker.add_subparsers(dest="broker_command", metavar="ACTION", required=True)
-    _add_start(actions, settings_factory)
-    _add_stop(actions, settings_factory)
-    _add_status(actions, settings_factory)
+    add_broker_actions(broker, settings_factory)
+
+
+def add_broker_actions(
+    parser: argparse.ArgumentParser, settings_factory: SettingsFactory = settings_from_args
+) -> None:
+    """Add the actions ``start``, ``stop`` and ``status`` to ``parser`` (its prog names them)."""
+    prog = parser.prog
+    parser.epilog = (
+        f"examples:\n  {prog} start\n  ADDR=$({prog} start --detach)\n  {prog} status\n"
+        f"  {prog} stop"
+    )
+    actions = parser.add_subparsers(dest="broker_command", metavar="ACTION", required=True)
+    _add_start(actions, settings_factory, prog)
+    _add_stop(actions, settings_factory, prog)
+    _add_status(actions, settings_factory, prog)
     for action in actions.choices.values():
         add_name_option(action)
 
@@ -68,10 +97,25 @@ def add_name_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_start(
-    actions: argparse._SubParsersAction[argparse.ArgumentParser], factory: SettingsFactory
-) -> None:
-    """``broker start [--detach] [--bootstrap ADDR]``."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kafka_broker start|stop|status``; a BrokerError is one paragraph, exit 2."""
+    parser = argparse.ArgumentParser(
+        prog="python -m kafka_broker", formatter_class=_FORMAT, description=_paragraph(_DESCRIPTION)
+    )
+    add_broker_actions(parser)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BrokerError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _add_start(actions: Actions, factory: SettingsFactory, prog: str) -> None:
+    """``start [--detach] [--bootstrap ADDR]``."""
     start = actions.add_parser(
         "start",
         help="start a broker and print its bootstrap address",
@@ -82,20 +126,18 @@ def _add_start(
             "keeps running in the background (a local JVM broker; Docker is not used) and is "
             "recorded under the cache dir for `broker status` and `broker stop`."
         ),
-        epilog=f"examples:\n  {PROG} start\n  {PROG} start --detach\n"
-        f"  {PROG} start --bootstrap 127.0.0.1:9092   # check an existing broker answers",
+        epilog=f"examples:\n  {prog} start\n  {prog} start --detach\n"
+        f"  {prog} start --bootstrap 127.0.0.1:9092   # check an existing broker answers",
     )
     start.add_argument("--detach", action="store_true", help="leave the broker running and return")
     start.add_argument(
         "--bootstrap", metavar="ADDR", help="use this running broker (host:port) instead"
     )
-    start.set_defaults(func=_start_command(factory))
+    start.set_defaults(func=_start_command(factory, prog))
 
 
-def _add_stop(
-    actions: argparse._SubParsersAction[argparse.ArgumentParser], factory: SettingsFactory
-) -> None:
-    """``broker stop``."""
+def _add_stop(actions: Actions, factory: SettingsFactory, prog: str) -> None:
+    """``stop``."""
     stop = actions.add_parser(
         "stop",
         help="stop the broker left running by `broker start --detach`",
@@ -104,15 +146,13 @@ def _add_stop(
             "Stop the detached broker (SIGTERM, then SIGKILL after 20 s) and remove "
             "its work dir. Exit 1 when no detached broker is running."
         ),
-        epilog=f"example:\n  {PROG} stop",
+        epilog=f"example:\n  {prog} stop",
     )
-    stop.set_defaults(func=_stop_command(factory))
+    stop.set_defaults(func=_stop_command(factory, prog))
 
 
-def _add_status(
-    actions: argparse._SubParsersAction[argparse.ArgumentParser], factory: SettingsFactory
-) -> None:
-    """``broker status``."""
+def _add_status(actions: Actions, factory: SettingsFactory, prog: str) -> None:
+    """``status``."""
     status = actions.add_parser(
         "status",
         help="show the detached broker: address, pid, provider, uptime",
@@ -121,28 +161,30 @@ def _add_status(
             "Show the broker left running by `broker start --detach`. Exit 1 when no "
             "detached broker is running."
         ),
-        epilog=f"example:\n  {PROG} status",
+        epilog=f"example:\n  {prog} status",
     )
-    status.set_defaults(func=_status_command(factory))
+    status.set_defaults(func=_status_command(factory, prog))
 
 
-def _start_command(factory: SettingsFactory) -> Command:
-    """The ``broker start`` action."""
+def _start_command(factory: SettingsFactory, prog: str) -> Command:
+    """The ``start`` action."""
+    note = _notes(prog)
 
     def run(args: argparse.Namespace) -> int:
         settings = _settings(factory, args)
         if args.detach:
-            record = start_detached(settings, progress=_note)
+            record = start_detached(settings, progress=note)
             print(record.bootstrap_servers, flush=True)
-            _note(f"left running (pid {record.pid}, log {record.log_path}); stop: {PROG} stop")
+            note(f"left running (pid {record.pid}, log {record.log_path}); stop: {prog} stop")
             return 0
-        return _serve_until_interrupted(settings)
+        return _serve_until_interrupted(settings, note)
 
     return run
 
 
-def _stop_command(factory: SettingsFactory) -> Command:
-    """The ``broker stop`` action."""
+def _stop_command(factory: SettingsFactory, prog: str) -> Command:
+    """The ``stop`` action."""
+    note = _notes(prog)
 
     def run(args: argparse.Namespace) -> int:
         settings = _settings(factory, args)
@@ -150,9 +192,9 @@ def _stop_command(factory: SettingsFactory) -> Command:
         if record is None or not record.is_running():
             if record is not None:
                 forget_detached(settings)
-            _note(f"no detached broker is running{_exited(record)}")
+            note(f"no detached broker is running{_exited(record)}")
             return 1
-        _note(f"stopping the broker at {record.bootstrap_servers} (pid {record.pid})...")
+        note(f"stopping the broker at {record.bootstrap_servers} (pid {record.pid})...")
         stop_detached(settings, record)
         if record.provider == "external":
             print(f"forgot {record.bootstrap_servers}: the harness did not start it, so it runs on")
@@ -163,13 +205,14 @@ def _stop_command(factory: SettingsFactory) -> Command:
     return run
 
 
-def _status_command(factory: SettingsFactory) -> Command:
-    """The ``broker status`` action."""
+def _status_command(factory: SettingsFactory, prog: str) -> Command:
+    """The ``status`` action."""
+    note = _notes(prog)
 
     def run(args: argparse.Namespace) -> int:
         record = read_detached(_settings(factory, args))
         if record is None or not record.is_running():
-            _note(f"no detached broker is running{_exited(record)}")
+            note(f"no detached broker is running{_exited(record)}")
             return 1
         for label, value in (
             ("address", record.bootstrap_servers),
@@ -185,18 +228,18 @@ def _status_command(factory: SettingsFactory) -> Command:
     return run
 
 
-def _serve_until_interrupted(settings: Settings) -> int:
+def _serve_until_interrupted(settings: BrokerSettings, note: Note) -> int:
     """Start a broker, print its address, and keep it up until Ctrl-C or SIGTERM."""
-    broker = start_broker(settings, progress=_note)
+    broker = start_broker(settings, progress=note)
     restore = _interrupt_on_sigterm()
     try:
         print(broker.info.bootstrap_servers, flush=True)
         pid = f", pid {broker.info.pid}" if broker.info.pid else ""
-        _note(f"broker running ({broker.info.provider}{pid}); press Ctrl-C to stop it")
+        note(f"broker running ({broker.info.provider}{pid}); press Ctrl-C to stop it")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        _note("stopping the broker...")
+        note("stopping the broker...")
     finally:
         broker.stop()
         restore()
@@ -219,7 +262,7 @@ def _interrupt_on_sigterm() -> Callable[[], None]:
     return restore
 
 
-def _settings(factory: SettingsFactory, args: argparse.Namespace) -> Settings:
+def _settings(factory: SettingsFactory, args: argparse.Namespace) -> BrokerSettings:
     """The settings, with ``--bootstrap`` applied."""
     settings = factory(args)
     bootstrap = getattr(args, "bootstrap", None)
@@ -248,6 +291,10 @@ def _paragraph(text: str) -> str:
     return textwrap.fill(text, width=88)
 
 
-def _note(line: str) -> None:
-    """A progress or status line for people: stderr, so stdout stays the address alone."""
-    print(f"{PROG}: {line}", file=sys.stderr, flush=True)
+def _notes(prog: str) -> Note:
+    """Progress and status lines for people: stderr, so stdout stays the address alone."""
+
+    def note(line: str) -> None:
+        print(f"{prog}: {line}", file=sys.stderr, flush=True)
+
+    return note

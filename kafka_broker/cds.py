@@ -31,7 +31,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.broker.java import JavaRuntime
+from kafka_broker.java import JavaRuntime
 
 KEEP_ARCHIVES = 3
 _PENDING = "cds-pending.json"

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from harness.broker.cds import ClassDataArchive
-from harness.broker.java import JavaRuntime
-from harness.broker.process import spawn_broker, stop_child
-from harness.broker.properties import LOOPBACK, BrokerPorts, kafka_cluster_id, server_properties
-from harness.broker.workdir import new_work_dir
-from harness.errors import BrokerStartError
-from harness.kafka.broker_probes import describe_cluster_id
-from harness.settings import Settings
+from kafka_broker.cds import ClassDataArchive
+from kafka_broker.errors import BrokerStartError
+from kafka_broker.java import JavaRuntime
+from kafka_broker.probes import describe_cluster_id
+from kafka_broker.process import spawn_broker, stop_child
+from kafka_broker.properties import LOOPBACK, BrokerPorts, kafka_cluster_id, server_properties
+from kafka_broker.settings import BrokerSettings
+from kafka_broker.workdir import new_work_dir
 
 JVM_OPTIONS = (
     "-Xms256m",
@@ -48,7 +48,7 @@ _CRASH_CODES = (134, -6, -7, -11)  # SIGABRT (hs_err written), SIGBUS, SIGSEGV
 class Launch:
     """What every start attempt shares: settings, java, class path, archive, detachment."""
 
-    settings: Settings
+    settings: BrokerSettings
     java: JavaRuntime
     classpath: str
     archive: ClassDataArchive | None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.broker.info import BrokerInfo
-from harness.kafka.broker_probes import require_answer
+from kafka_broker.info import BrokerInfo
+from kafka_broker.probes import require_answer
 
 ANSWER_TIMEOUT_S = 5.0
 
@@ -17,7 +17,7 @@ class ExternalBroker:
     info: BrokerInfo
 
     def stop(self) -> None:
-        """Nothing to do: the harness never stops a broker it did not start."""
+        """Nothing to do: a broker we did not start is never stopped."""
 
 
 def connect_external(bootstrap_servers: str, timeout_s: float = ANSWER_TIMEOUT_S) -> ExternalBroker:

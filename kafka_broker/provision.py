@@ -1,19 +1,19 @@
-"""Which broker the harness uses: an external one, else Docker, else Kafka's jars on a JVM."""
+"""Which broker to use: an external one, else Docker, else Kafka's jars on a JVM."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from harness.broker.docker import docker_engine_answers, start_docker_broker
-from harness.broker.external import connect_external
-from harness.broker.info import BrokerInfo, Progress, Provider, RunningBroker
-from harness.broker.jvm import start_jvm_broker
-from harness.settings import Settings
+from kafka_broker.docker import docker_engine_answers, start_docker_broker
+from kafka_broker.external import connect_external
+from kafka_broker.info import BrokerInfo, Progress, Provider, RunningBroker
+from kafka_broker.jvm import start_jvm_broker
+from kafka_broker.settings import BrokerSettings
 
 
 def choose_provider(
-    settings: Settings, *, docker_answers: Callable[[], bool] = docker_engine_answers
+    settings: BrokerSettings, *, docker_answers: Callable[[], bool] = docker_engine_answers
 ) -> Provider:
     """The first provider that applies: external if configured, Docker if it answers, else JVM."""
     if settings.bootstrap_servers:
@@ -23,12 +23,12 @@ def choose_provider(
     return "jvm"
 
 
-def start_broker(settings: Settings, *, progress: Progress | None = None) -> RunningBroker:
+def start_broker(settings: BrokerSettings, *, progress: Progress | None = None) -> RunningBroker:
     """Reach or start a Kafka broker; the caller must ``stop()`` it (or use ``kafka_broker``).
 
     Start it from the main thread: there the kernel kills a JVM broker if this process dies
     (PR_SET_PDEATHSIG, which follows the starting *thread*, so it is not set from other
-    threads, where only the atexit hook stops the broker; see harness.broker.process).
+    threads, where only the atexit hook stops the broker; see kafka_broker.process).
     """
     provider = choose_provider(settings)
     if provider == "external":
@@ -42,12 +42,14 @@ def start_broker(settings: Settings, *, progress: Progress | None = None) -> Run
 
 
 @contextmanager
-def kafka_broker(settings: Settings, *, progress: Progress | None = None) -> Iterator[BrokerInfo]:
+def kafka_broker(
+    settings: BrokerSettings, *, progress: Progress | None = None
+) -> Iterator[BrokerInfo]:
     """A Kafka broker for the duration of the block; stops whatever it started.
 
     Example::
 
-        with kafka_broker(Settings.from_env(os.environ), progress=print) as info:
+        with kafka_broker(BrokerSettings.from_env(os.environ), progress=print) as info:
             run_suite(info.bootstrap_servers)
     """
     broker = start_broker(settings, progress=progress)

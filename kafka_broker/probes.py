@@ -1,7 +1,8 @@
-"""Asking a cluster who it is, for harness.broker: readiness and external brokers.
+"""Asking a cluster who it is: a started broker's readiness, an external broker's answer.
 
-Here only because the bus family is the one place that imports the Kafka client; the broker
-package takes it over when it becomes a package of its own (issue 14).
+The broker package's own admin probes (it stands alone, so it does not borrow the harness's
+bus): the one module of this package that imports the Kafka client, and the one place its
+exceptions become BrokerError.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 
-from harness.errors import BrokerError
+from kafka_broker.errors import BrokerError
 
 # librdkafka logs every refused connection; the caller reports failures itself.
 _QUIET: dict[str, Any] = {"log_level": 0}

@@ -1,4 +1,4 @@
-"""What a caller gets back from the harness's broker: its address and who runs it."""
+"""What a caller gets back from ``kafka_broker``: its address and who runs it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class BrokerInfo:
-    """A Kafka broker the harness reached or started.
+    """A Kafka broker reached or started.
 
     Example::
 
@@ -32,7 +32,7 @@ class BrokerInfo:
 
 
 class RunningBroker(Protocol):
-    """A broker handed out by ``start_broker``; ``stop()`` ends only what the harness started."""
+    """A broker handed out by ``start_broker``; ``stop()`` ends only what it started."""
 
     @property
     def info(self) -> BrokerInfo:
@@ -40,5 +40,5 @@ class RunningBroker(Protocol):
         ...
 
     def stop(self) -> None:
-        """Stop the broker if the harness started it (idempotent)."""
+        """Stop the broker if it was started here (idempotent)."""
         ...

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.broker.process import is_our_broker, recorded_pid
+from kafka_broker.process import is_our_broker, recorded_pid
 
 WORK_DIR_PREFIX = "pipeline-harness-kafka-"
 TMPFS = Path("/dev/shm")

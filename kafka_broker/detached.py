@@ -19,13 +19,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from harness.broker.external import connect_external
-from harness.broker.info import Progress, Provider
-from harness.broker.jvm import clean_up_work_dir, start_jvm_broker
-from harness.broker.process import is_our_broker, stop_recorded
-from harness.errors import BrokerError
-from harness.kafka.broker_probes import require_answer
-from harness.settings import Settings
+from kafka_broker.errors import BrokerError
+from kafka_broker.external import connect_external
+from kafka_broker.info import Progress, Provider
+from kafka_broker.jvm import clean_up_work_dir, start_jvm_broker
+from kafka_broker.probes import require_answer
+from kafka_broker.process import is_our_broker, stop_recorded
+from kafka_broker.settings import BrokerSettings
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class DetachedBroker:
         )
 
 
-def state_path(settings: Settings) -> Path:
+def state_path(settings: BrokerSettings) -> Path:
     """Where the detached broker's record lives: one per ``--name``, else one per working
     directory (a digest of its path), under the cache directory."""
     if settings.broker_name:
@@ -80,7 +80,7 @@ def state_path(settings: Settings) -> Path:
     return settings.cache_dir / "detached" / f"{key}.json"
 
 
-def read_detached(settings: Settings) -> DetachedBroker | None:
+def read_detached(settings: BrokerSettings) -> DetachedBroker | None:
     """The recorded detached broker, running or not; None when there is no (readable) record."""
     try:
         raw = json.loads(state_path(settings).read_text())
@@ -89,7 +89,7 @@ def read_detached(settings: Settings) -> DetachedBroker | None:
         return None
 
 
-def start_detached(settings: Settings, *, progress: Progress | None = None) -> DetachedBroker:
+def start_detached(settings: BrokerSettings, *, progress: Progress | None = None) -> DetachedBroker:
     """Start a broker that outlives this process (or record an external one) and record it.
 
     Docker is not used here: a testcontainers container is removed when its process exits.
@@ -108,7 +108,7 @@ def start_detached(settings: Settings, *, progress: Progress | None = None) -> D
     return record
 
 
-def stop_detached(settings: Settings, record: DetachedBroker) -> None:
+def stop_detached(settings: BrokerSettings, record: DetachedBroker) -> None:
     """Stop the recorded JVM broker (an external one is only forgotten) and drop the record."""
     if record.provider == "jvm" and record.pid is not None and record.work_dir is not None:
         clean = stop_recorded(record.pid, record.work_dir)
@@ -116,7 +116,7 @@ def stop_detached(settings: Settings, record: DetachedBroker) -> None:
     _remove_record(settings)
 
 
-def forget_detached(settings: Settings) -> None:
+def forget_detached(settings: BrokerSettings) -> None:
     """Drop the record of a broker that is no longer running, and its leftover work dir."""
     record = read_detached(settings)
     if record is not None and record.work_dir is not None and not record.is_running():
@@ -124,7 +124,7 @@ def forget_detached(settings: Settings) -> None:
     _remove_record(settings)
 
 
-def _start_record(settings: Settings, progress: Progress | None) -> DetachedBroker:
+def _start_record(settings: BrokerSettings, progress: Progress | None) -> DetachedBroker:
     """Start the JVM broker detached (or check the external one) and describe it."""
     if settings.bootstrap_servers:
         info = connect_external(settings.bootstrap_servers).info
@@ -143,7 +143,7 @@ def _start_record(settings: Settings, progress: Progress | None) -> DetachedBrok
     )
 
 
-def _write_record(settings: Settings, record: DetachedBroker) -> None:
+def _write_record(settings: BrokerSettings, record: DetachedBroker) -> None:
     """Write the record atomically (temp file, then rename)."""
     path = state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +154,7 @@ def _write_record(settings: Settings, record: DetachedBroker) -> None:
     os.replace(staged, path)
 
 
-def _remove_record(settings: Settings) -> None:
+def _remove_record(settings: BrokerSettings) -> None:
     """Delete the record, if any."""
     with contextlib.suppress(FileNotFoundError):
         state_path(settings).unlink()

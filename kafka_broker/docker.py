@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.broker.info import BrokerInfo, Progress
-from harness.broker.properties import kafka_cluster_id
-from harness.settings import Settings
+from kafka_broker.info import BrokerInfo, Progress
+from kafka_broker.properties import kafka_cluster_id
+from kafka_broker.settings import BrokerSettings
 
 DEFAULT_SOCKET = Path("/var/run/docker.sock")
 PROBE_TIMEOUT_S = 3
@@ -56,7 +56,7 @@ class DockerBroker:
 
 
 def start_docker_broker(
-    settings: Settings, progress: Progress | None = None
+    settings: BrokerSettings, progress: Progress | None = None
 ) -> DockerBroker | None:
     """Start testcontainers' KafkaContainer in KRaft mode; None (and a note) if it fails.
 
