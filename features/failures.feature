@@ -58,6 +58,23 @@ Feature: Failures end the pipeline with one truthful completion, never a hang
       | failed_essay_count     | 2                 |
     And BOS reports the batch ready for pipeline execution
 
+  # Issue 13's found bug: CJ timed out leaves the essays waiting in CJ, so the next pipeline's
+  # nlp command can start none of them. The real ELS then says nothing (huleedu-behaviour.md
+  # 4.2) and the batch stayed "nlp: dispatch_initiated"; ELS here fails the phase at once.
+  Scenario: After a timed-out phase, the next pipeline fails at once instead of hanging
+    Given CJ assessment hangs
+    And a GUEST batch of 2 essays that completed the "spellcheck" pipeline
+    When the client requests the "cj_assessment" pipeline
+    Then BOS times out phase "cj_assessment" for the request
+    And the "cj_assessment" pipeline completes with status "failed_critically"
+    When the client requests the "nlp" pipeline
+    Then ELS publishes ELSBatchPhaseOutcomeV1 for the request with:
+      | field        | value             |
+      | phase_name   | nlp               |
+      | phase_status | failed_critically |
+    And the "nlp" pipeline completes with status "failed_critically"
+    And BOS reports the batch ready for pipeline execution
+
   Scenario Outline: CJ tolerates LLM errors below its success threshold, and fails above it
     Given CJ assessment needs 80% of its comparisons to succeed
     And the LLM provider answers <errors>% of comparisons with an error

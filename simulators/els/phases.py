@@ -25,7 +25,9 @@ from simulators.els.records import BatchRecord, EssayRecord, Ledger
 
 def on_spellcheck_command(ledger: Ledger, envelope: Envelope) -> list[Outgoing]:
     """One EssayLifecycleSpellcheckRequestV1 per essay that may start spellcheck (5.18, 5.19)."""
-    _, essays = _enter_phase(ledger, envelope, SPELLCHECK)
+    batch, essays = _enter_phase(ledger, envelope, SPELLCHECK)
+    if batch is not None and not essays:
+        return _refused(batch, envelope, SPELLCHECK)
     language = str(envelope.data["language"])
     return [
         Outgoing(
@@ -40,8 +42,10 @@ def on_spellcheck_command(ledger: Ledger, envelope: Envelope) -> list[Outgoing]:
 def on_cj_assessment_command(ledger: Ledger, envelope: Envelope) -> list[Outgoing]:
     """ONE ELS_CJAssessmentRequestV1 for the batch's essays that may start CJ (5.23, 5.24)."""
     batch, essays = _enter_phase(ledger, envelope, CJ_ASSESSMENT)
-    if batch is None or not essays:
+    if batch is None:
         return []
+    if not essays:
+        return _refused(batch, envelope, CJ_ASSESSMENT)
     request = _cj_request(batch, essays, envelope)
     return [Outgoing("elsCjAssessmentRequest", request, envelope.correlation_id)]
 
@@ -49,8 +53,10 @@ def on_cj_assessment_command(ledger: Ledger, envelope: Envelope) -> list[Outgoin
 def on_nlp_command(ledger: Ledger, envelope: Envelope) -> list[Outgoing]:
     """ONE BatchNlpProcessingRequestedV2 for the batch's essays that may start NLP (5.33)."""
     batch, essays = _enter_phase(ledger, envelope, NLP)
-    if batch is None or not essays:
+    if batch is None:
         return []
+    if not essays:
+        return _refused(batch, envelope, NLP)
     data = envelope.data
     request = {
         **event_fields("batch.nlp.processing.requested.v2", batch.batch_id, "batch"),
@@ -128,6 +134,29 @@ def _enter_phase(
         essay.phase_texts[phase.name] = texts[essay.essay_id]
         _step(essay, phase, Step.STARTED)  # dispatched: the requests leave with this decision
     return batch, entered
+
+
+def _refused(batch: BatchRecord, command: Envelope, phase: Phase) -> list[Outgoing]:
+    """A command none of whose essays may start the phase. The real ELS then publishes nothing
+    and the pipeline hangs (behaviour 4.2), e.g. when a phase BOS timed out left the essays
+    waiting in it. This ELS answers at once: the phase failed critically for those essays, with
+    each one's status in ``metadata.refused_essays``. A command repeated for essays already in
+    this phase (a redelivery, a re-driven command) is no refusal: its outcome comes, or came."""
+    commanded = _known(batch, (r["essay_id"] for r in command.data["essays_to_process"]))
+    elsewhere = [e for e in commanded if e.status not in phase.statuses]
+    if not commanded or len(elsewhere) < len(commanded):
+        return []
+    outcome = {
+        "batch_id": batch.batch_id,
+        "phase_name": phase.name,
+        "phase_status": "failed_critically",
+        "processed_essays": [],
+        "failed_essay_ids": [e.essay_id for e in elsewhere],
+        "correlation_id": command.correlation_id,
+    }
+    refused = {e.essay_id: str(e.status or "no_slot") for e in elsewhere}
+    metadata = {"refused_essays": refused}
+    return [Outgoing("elsBatchPhaseOutcome", outcome, command.correlation_id, metadata)]
 
 
 def _batch_of(ledger: Ledger, data: Mapping[str, Any]) -> BatchRecord | None:

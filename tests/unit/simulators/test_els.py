@@ -410,3 +410,47 @@ def test_the_nlp_branch_asks_once_and_reports_the_outcome(
     deliver(els, "batchNlpAnalysisCompleted", done, correlation_id=batch.pipeline_correlation)
     (outcome,) = outcomes(recording_bus, batch, "nlp")
     assert outcome["data"]["phase_status"] == "completed_successfully"
+
+
+# --- a command no essay can start (issue 13: the batch stayed "nlp: dispatch_initiated") ----------
+
+
+def test_a_command_for_essays_stuck_in_a_timed_out_phase_fails_at_once(
+    els: ELSSimulator, recording_bus: RecordingBus
+) -> None:
+    """CJ never answered (BOS timed it out): the essays wait in CJ. An nlp command for them
+    cannot start; the real ELS would say nothing and the pipeline would hang, this one answers
+    the phase as failed critically and says why, under the nlp command's correlation id."""
+    batch = ready(els, 2)
+    cj_started(els, recording_bus, batch)
+    essays = [(i, f"corrected-{i}") for i in batch.essay_ids]
+    nlp_run = new_id()
+    deliver(
+        els,
+        "batchServiceNlpInitiateCommandData",
+        script.nlp_command(batch, essays),
+        correlation_id=nlp_run,
+    )
+    assert recording_bus.sent("batchNlpProcessingRequested") == []
+    (outcome,) = outcomes(recording_bus, batch, "nlp")
+    assert outcome["correlation_id"] == nlp_run
+    assert outcome["data"]["phase_status"] == "failed_critically"
+    assert sorted(outcome["data"]["failed_essay_ids"]) == sorted(batch.essay_ids)
+    assert outcome["data"]["processed_essays"] == []
+    assert outcome["metadata"]["refused_essays"] == dict.fromkeys(
+        batch.essay_ids, EssayStatus.CJ_ASSESSMENT_IN_PROGRESS.value
+    )
+
+
+def test_a_repeated_command_for_essays_already_in_the_phase_is_no_refusal(
+    els: ELSSimulator, recording_bus: RecordingBus
+) -> None:
+    """A redelivered or re-driven command finds the essays in its own phase: the outcome comes
+    when they finish (or came), never a failure in between."""
+    batch = ready(els, 2)
+    cj_started(els, recording_bus, batch)
+    essays = [(i, f"corrected-{i}") for i in batch.essay_ids]
+    cj = script.cj_command(batch, essays)
+    command(els, "batchServiceCjAssessmentInitiateCommandData", cj, batch)
+    assert len(recording_bus.sent("elsCjAssessmentRequest")) == 1
+    assert outcomes(recording_bus, batch) == [outcomes(recording_bus, batch, "spellcheck")[0]]
