@@ -20,7 +20,7 @@ from kafka_broker.workdir import sweep_stale_work_dirs
 
 pytestmark = pytest.mark.kafka
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 # Started from the main thread, as the harness requires (PR_SET_PDEATHSIG follows that thread).
 CHILD = """
