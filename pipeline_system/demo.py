@@ -24,7 +24,8 @@ from rich.table import Table
 from harness.cli import PROG
 from harness.client import PipelineClient
 from harness.errors import UsageError
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observed import ObservedMessage
+from harness.observer import ContractObserver
 from harness.report import write_report
 from harness.waiting import wait_for
 from pipeline_system.runtime import broker_settings, note, run_settings, running_bus
@@ -76,7 +77,7 @@ def add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 @dataclass(frozen=True)
-class PipelineRun:
+class ObservedRun:
     """One requested pipeline and what the wire showed of it."""
 
     pipeline: str
@@ -139,7 +140,7 @@ def _demo(
 
 def _run_pipeline(
     client: PipelineClient, follower: _Follower, batch_id: str, pipeline: str, timeout_s: float
-) -> PipelineRun:
+) -> ObservedRun:
     correlation_id = client.request_pipeline(batch_id, pipeline)
     follower.console.print(f"requested [bold]{pipeline}[/bold] (correlation id {correlation_id})")
     completion = follower.until(
@@ -152,7 +153,7 @@ def _run_pipeline(
         f"{pipeline} completed",
         timeout_s,
     )
-    return PipelineRun(pipeline, correlation_id, completion)
+    return ObservedRun(pipeline, correlation_id, completion)
 
 
 class _Follower:
@@ -228,7 +229,7 @@ class _Follower:
         return table
 
 
-def _summary(console: Console, observer: ContractObserver, run: PipelineRun, batch_id: str) -> None:
+def _summary(console: Console, observer: ContractObserver, run: ObservedRun, batch_id: str) -> None:
     data = run.completion.data
     console.print(
         f"[bold]{run.pipeline}[/bold]: {data['final_status']}, phases "
@@ -253,7 +254,7 @@ def _summary(console: Console, observer: ContractObserver, run: PipelineRun, bat
             )
 
 
-def phase_durations(observer: ContractObserver, run: PipelineRun) -> dict[str, float]:
+def phase_durations(observer: ContractObserver, run: ObservedRun) -> dict[str, float]:
     """Seconds from each phase's initiate command to its ELS outcome, as seen on the wire."""
     durations = {}
     for phase in run.completion.data.get("completed_phases", []):
@@ -272,7 +273,7 @@ def _verdict(
     observer: ContractObserver,
     batch_id: str,
     args: argparse.Namespace,
-    runs: list[PipelineRun],
+    runs: list[ObservedRun],
     started: float,
 ) -> int:
     seen = observer.messages()

@@ -25,7 +25,8 @@ from harness.client import PipelineClient, RegisteredBatch
 from harness.errors import ClientError, UsageError, Violation, WaitTimeout
 from harness.expectations import Expectations
 from harness.findings import counts, describe, tally
-from harness.observer import ContractObserver, ObservedMessage
+from harness.observed import ObservedMessage
+from harness.observer import ContractObserver
 from harness.report import write_report
 from harness.rules import Judgement
 from harness.settings import Settings
