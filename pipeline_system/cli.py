@@ -32,6 +32,7 @@ from pipeline_system.runtime import (
     running_bus,
     wait_for_interrupt,
 )
+from pipeline_system.serve import add_serve_command
 from pipeline_system.system import SIMULATORS
 from pipeline_system.up import add_up_command
 from simulators.base import Behaviour
@@ -41,11 +42,12 @@ if TYPE_CHECKING:
 
 
 def add_system_commands(commands: Subparsers) -> None:
-    """Register broker, up, run, simulate and demo."""
+    """Register broker, up, run, simulate, serve and demo."""
     add_broker_commands(commands)
     add_up_command(commands)
     add_run_command(commands)
     _add_simulate(commands)
+    add_serve_command(commands)
     add_demo_command(commands)
 
 
