@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import textwrap
-import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from kafka_broker.detached import (
@@ -30,13 +26,13 @@ from kafka_broker.detached import (
 from kafka_broker.errors import BrokerError
 from kafka_broker.provision import start_broker
 from kafka_broker.settings import BrokerSettings
+from kafka_broker.terminal import Note, progress_printer, wait_for_interrupt
 
 if TYPE_CHECKING:
     Actions = argparse._SubParsersAction[argparse.ArgumentParser]
 
 SettingsFactory = Callable[[argparse.Namespace], BrokerSettings]
 Command = Callable[[argparse.Namespace], int]
-Note = Callable[[str], None]
 _FORMAT = argparse.RawDescriptionHelpFormatter
 _DESCRIPTION = (
     "Run a real Apache Kafka broker: an existing one (--bootstrap or KAFKA_BOOTSTRAP_SERVERS), "
@@ -86,6 +82,13 @@ def add_broker_actions(
         add_name_option(action)
 
 
+def add_bootstrap_option(
+    parser: argparse.ArgumentParser, *, help: str = "use this Kafka cluster"
+) -> None:
+    """``--bootstrap HOST:PORT``: an existing Kafka cluster, never started or stopped."""
+    parser.add_argument("--bootstrap", metavar="HOST:PORT", help=help)
+
+
 def add_name_option(parser: argparse.ArgumentParser) -> None:
     """``--name``: which detached broker (default: the one of this working directory)."""
     parser.add_argument(
@@ -130,9 +133,7 @@ def _add_start(actions: Actions, factory: SettingsFactory, prog: str) -> None:
         f"  {prog} start --bootstrap 127.0.0.1:9092   # check an existing broker answers",
     )
     start.add_argument("--detach", action="store_true", help="leave the broker running and return")
-    start.add_argument(
-        "--bootstrap", metavar="ADDR", help="use this running broker (host:port) instead"
-    )
+    add_bootstrap_option(start, help="use this running broker (host:port) instead")
     start.set_defaults(func=_start_command(factory, prog))
 
 
@@ -168,7 +169,7 @@ def _add_status(actions: Actions, factory: SettingsFactory, prog: str) -> None:
 
 def _start_command(factory: SettingsFactory, prog: str) -> Command:
     """The ``start`` action."""
-    note = _notes(prog)
+    note = progress_printer(prog)
 
     def run(args: argparse.Namespace) -> int:
         settings = _settings(factory, args)
@@ -184,7 +185,7 @@ def _start_command(factory: SettingsFactory, prog: str) -> Command:
 
 def _stop_command(factory: SettingsFactory, prog: str) -> Command:
     """The ``stop`` action."""
-    note = _notes(prog)
+    note = progress_printer(prog)
 
     def run(args: argparse.Namespace) -> int:
         settings = _settings(factory, args)
@@ -207,7 +208,7 @@ def _stop_command(factory: SettingsFactory, prog: str) -> Command:
 
 def _status_command(factory: SettingsFactory, prog: str) -> Command:
     """The ``status`` action."""
-    note = _notes(prog)
+    note = progress_printer(prog)
 
     def run(args: argparse.Namespace) -> int:
         record = read_detached(_settings(factory, args))
@@ -231,35 +232,15 @@ def _status_command(factory: SettingsFactory, prog: str) -> Command:
 def _serve_until_interrupted(settings: BrokerSettings, note: Note) -> int:
     """Start a broker, print its address, and keep it up until Ctrl-C or SIGTERM."""
     broker = start_broker(settings, progress=note)
-    restore = _interrupt_on_sigterm()
     try:
         print(broker.info.bootstrap_servers, flush=True)
         pid = f", pid {broker.info.pid}" if broker.info.pid else ""
         note(f"broker running ({broker.info.provider}{pid}); press Ctrl-C to stop it")
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
+        wait_for_interrupt()
         note("stopping the broker...")
     finally:
         broker.stop()
-        restore()
     return 0
-
-
-def _interrupt_on_sigterm() -> Callable[[], None]:
-    """Make SIGTERM stop the broker like Ctrl-C does; returns a function restoring the old one."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-
-    def restore() -> None:
-        signal.signal(signal.SIGTERM, previous)
-
-    return restore
 
 
 def _settings(factory: SettingsFactory, args: argparse.Namespace) -> BrokerSettings:
@@ -289,12 +270,3 @@ def _duration(seconds: float) -> str:
 def _paragraph(text: str) -> str:
     """Wrap a description by hand (RawDescriptionHelpFormatter keeps the examples' layout)."""
     return textwrap.fill(text, width=88)
-
-
-def _notes(prog: str) -> Note:
-    """Progress and status lines for people: stderr, so stdout stays the address alone."""
-
-    def note(line: str) -> None:
-        print(f"{prog}: {line}", file=sys.stderr, flush=True)
-
-    return note

@@ -16,6 +16,7 @@ for it: a suite that never requests ``kafka_bootstrap`` never starts one.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +24,7 @@ import pytest
 from kafka_broker.info import BrokerInfo
 from kafka_broker.provision import kafka_broker
 from kafka_broker.settings import BrokerSettings
+from kafka_broker.terminal import progress_printer
 
 
 @pytest.fixture(scope="session")
@@ -44,5 +46,4 @@ def kafka_bootstrap(kafka_broker_info: BrokerInfo) -> str:
     return kafka_broker_info.bootstrap_servers
 
 
-def _report(line: str) -> None:
-    print(f"[kafka-broker] {line}", flush=True)
+_report = progress_printer("kafka-broker", sys.stdout)

@@ -22,6 +22,7 @@ from harness.cli import main as harness_main
 from harness.errors import UsageError
 from kafka_broker.cli import add_broker_commands
 from kafka_broker.errors import BrokerError
+from kafka_broker.terminal import wait_for_interrupt
 from pipeline_system.demo import add_demo_command
 from pipeline_system.driver import add_run_command
 from pipeline_system.runtime import (
@@ -30,7 +31,6 @@ from pipeline_system.runtime import (
     note,
     run_settings,
     running_bus,
-    wait_for_interrupt,
 )
 from pipeline_system.serve import add_serve_command
 from pipeline_system.system import SIMULATORS

@@ -28,7 +28,13 @@ from harness.observed import ObservedMessage
 from harness.observer import ContractObserver
 from harness.report import write_report
 from harness.waiting import wait_for
-from pipeline_system.runtime import broker_settings, note, run_settings, running_bus
+from pipeline_system.runtime import (
+    add_run_options,
+    broker_settings,
+    note,
+    run_settings,
+    running_bus,
+)
 from pipeline_system.system import SimulatedSystem, build_system
 
 PHASE_COMMANDS = {
@@ -57,10 +63,7 @@ def add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
         action="store_true",
         help="a REGULAR batch (with a class: student matching first)",
     )
-    demo.add_argument("--bootstrap", metavar="HOST:PORT", help="use this Kafka cluster")
-    demo.add_argument(
-        "--topic-prefix", default=None, help="topic prefix (default: one unique to this run)"
-    )
+    add_run_options(demo, topic_prefix_help="topic prefix (default: one unique to this run)")
     demo.add_argument(
         "--report",
         type=Path,

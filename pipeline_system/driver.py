@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -31,6 +30,7 @@ from harness.report import write_report
 from harness.rules import Judgement
 from harness.settings import Settings
 from harness.waiting import wait_for
+from kafka_broker.terminal import say
 from pipeline_system.runtime import (
     add_run_options,
     broker_settings,
@@ -190,7 +190,7 @@ def _drive(
     for number in range(1, args.batches + 1):
         batch = _register(args, client)
         batches.append(batch.batch_id)
-        _say(f"batch {number}/{args.batches} {batch.batch_id}: registered ({args.essays} essays)")
+        say(f"batch {number}/{args.batches} {batch.batch_id}: registered ({args.essays} essays)")
         ready = _wait_ready(args, client, observer, batch)
         if ready is not None:
             outcomes.append(ready)
@@ -226,7 +226,7 @@ def _wait_ready(
         if client.offers_status_view(batch.batch_id):
             client.wait_ready(batch.batch_id, within_s=args.ready_timeout)
     except WaitTimeout as exc:
-        _say(f"  not ready: {exc}")
+        say(f"  not ready: {exc}")
         return PipelineOutcome(
             batch.batch_id,
             "(readiness)",
@@ -234,7 +234,7 @@ def _wait_ready(
             f"not ready in {args.ready_timeout:g} s",
             time.monotonic() - started,
         )
-    _say(f"  ready for pipelines after {time.monotonic() - started:.1f} s")
+    say(f"  ready for pipelines after {time.monotonic() - started:.1f} s")
     return None
 
 
@@ -247,7 +247,7 @@ def _follow(
 ) -> PipelineOutcome:
     started = time.monotonic()
     correlation_id = client.request_pipeline(batch_id, pipeline)
-    _say(f"  {pipeline} requested (correlation {correlation_id})")
+    say(f"  {pipeline} requested (correlation {correlation_id})")
     shown: set[tuple[str, str | None]] = set()
 
     def ended() -> ObservedMessage | None:
@@ -255,7 +255,7 @@ def _follow(
             seen = (message.name, message.source_service)
             if seen not in shown:
                 shown.add(seen)
-                _say(
+                say(
                     f"    {time.monotonic() - started:6.2f} s  {message.source_service}: "
                     f"{message.name}"
                 )
@@ -280,7 +280,7 @@ def _follow(
             else f"denied: {last.data.get('denial_reason')}"
         )
     seconds = time.monotonic() - started
-    _say(f"  {pipeline}: {ending} ({seconds:.1f} s)")
+    say(f"  {pipeline}: {ending} ({seconds:.1f} s)")
     return PipelineOutcome(batch_id, pipeline, correlation_id, ending, seconds)
 
 
@@ -297,17 +297,17 @@ def _verdict(
         v for e in observer.exchanges.exchanges() if e.batch_id is None for v in e.violations
     ]
     completed = sum(o.completed for o in outcomes)
-    _say(f"\n== verdict ==\npipelines completed: {completed}/{len(outcomes)}")
+    say(f"\n== verdict ==\npipelines completed: {completed}/{len(outcomes)}")
     for outcome in outcomes:
-        _say(f"  {outcome.pipeline} batch {outcome.batch_id}: {outcome.ending}")
+        say(f"  {outcome.pipeline} batch {outcome.batch_id}: {outcome.ending}")
     failing = [v for v in violations if judgement.fails(v)]
-    _say(f"contract findings: {counts(violations)}; failing the run: {len(failing)}")
+    say(f"contract findings: {counts(violations)}; failing the run: {len(failing)}")
     for line in describe(violations[:200], judgement):
-        _say(f"  {line}")
+        say(f"  {line}")
     if args.report:
         _write(args.report, observer, outcomes, batches, violations, judgement)
     clean = completed == len(outcomes) and not failing
-    _say("PASS" if clean else "FAIL")
+    say("PASS" if clean else "FAIL")
     return 0 if clean else 1
 
 
@@ -339,7 +339,3 @@ def _write(
         exchanges=exchanges,
     )
     note(f"reports written: {base.with_suffix('.json')}, {base.with_suffix('.html')}")
-
-
-def _say(line: str) -> None:
-    print(line, file=sys.stdout, flush=True)

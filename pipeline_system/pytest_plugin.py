@@ -20,19 +20,13 @@ from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.rules import Judgement
 from pipeline_system.environment import SystemAddresses, real_service_environment
-from pipeline_system.system import SERVICES, SimulatedSystem, build_system
+from pipeline_system.system import SimulatedSystem, build_system, without_option
 from reference_impl import ConductorConfig, OrchestratorConfig
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("pipeline-harness")
-    group.addoption(
-        "--without",
-        action="append",
-        default=[],
-        metavar="SERVICE",
-        help=f"leave a service out of the simulated system (one of: {', '.join(SERVICES)})",
-    )
+    group.addoption("--without", **without_option())
     group.addoption("--bos-url", help="the HTTP address of a real BOS (with --without bos)")
     group.addoption(
         "--phase-timeout",

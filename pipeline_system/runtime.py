@@ -2,7 +2,7 @@
 
 ``up``, ``run``, ``simulate`` and ``demo`` each get their Kafka the same way (``--bootstrap``,
 the detached broker of this directory or ``--name``, or one started for the run) and stop the
-same way (Ctrl-C or SIGTERM)::
+same way (Ctrl-C or SIGTERM, ``kafka_broker.terminal.wait_for_interrupt``)::
 
     with running_bus(run_settings(args), broker_settings(args), note) as bus:
         ...
@@ -15,13 +15,9 @@ a broker's address and lifetime out.
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from types import FrameType
 
 from harness.cli import PROG
 from harness.cli import settings_from_args as harness_settings_from_args
@@ -29,7 +25,8 @@ from harness.contract import load_contract
 from harness.kafka import KafkaBus
 from harness.settings import Settings
 from kafka_broker import BrokerSettings, kafka_broker, read_detached
-from kafka_broker.cli import add_name_option, settings_from_args
+from kafka_broker.cli import add_bootstrap_option, add_name_option, settings_from_args
+from kafka_broker.terminal import progress_printer
 
 
 def reuse_detached(
@@ -77,35 +74,19 @@ def running_bus(
             bus.stop()
 
 
-def wait_for_interrupt() -> None:
-    """Block until Ctrl-C or SIGTERM."""
-    stop = threading.Event()
-
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = signal.signal(signal.SIGTERM, on_signal)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+note = progress_printer(PROG)
+"""Progress lines for people (stderr): the one printer, kafka_broker.terminal's."""
 
 
-def note(line: str) -> None:
-    print(f"[{PROG}] {line}", file=sys.stderr, flush=True)
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--bootstrap", metavar="HOST:PORT", help="use this Kafka cluster")
+def add_run_options(
+    parser: argparse.ArgumentParser,
+    *,
+    topic_prefix_help: str = "prefix every topic (default: none, the real topic names)",
+) -> None:
+    """``--bootstrap``, ``--name`` and ``--topic-prefix``: where every run command's Kafka is."""
+    add_bootstrap_option(parser)
     add_name_option(parser)
-    parser.add_argument(
-        "--topic-prefix",
-        default=None,
-        help="prefix every topic (default: none, the real topic names)",
-    )
+    parser.add_argument("--topic-prefix", default=None, help=topic_prefix_help)
 
 
 def run_settings(args: argparse.Namespace) -> Settings:

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 from harness.cli import PROG
 from harness.errors import UsageError
+from kafka_broker.terminal import wait_for_interrupt
 from pipeline_system.runtime import (
     add_run_options,
     broker_settings,
     note,
     run_settings,
     running_bus,
-    wait_for_interrupt,
 )
 from reference_impl import (
     BatchConductorService,
@@ -37,7 +37,7 @@ from reference_impl import (
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
-SERVICES = ("bos", "bcs")
+SERVED = ("bos", "bcs")
 
 
 def add_serve_command(commands: Subparsers) -> None:
@@ -53,7 +53,7 @@ def add_serve_command(commands: Subparsers) -> None:
         f"  {PROG} serve bos --bootstrap 127.0.0.1:9092 --database bos.db --port 5001 "
         "--bcs-url http://127.0.0.1:4002",
     )
-    serve.add_argument("service", choices=SERVICES, help="the reference service to run")
+    serve.add_argument("service", choices=SERVED, help="the reference service to run")
     add_run_options(serve)
     serve.add_argument(
         "--database", type=Path, required=True, help="its SQLite file (created when missing)"

@@ -69,6 +69,18 @@ NEEDS_CONTENT = {"file_service", "spellchecker", "cj_assessment", "nlp"}
 SERVICES = (*REFERENCE_SERVICES, *SIMULATORS)
 
 
+def without_option() -> dict[str, Any]:
+    """``--without SERVICE``, declared once for the command line (``up``) and for pytest."""
+    return {
+        "action": "append",
+        "default": [],
+        "metavar": "SERVICE",
+        "choices": SERVICES,
+        "help": "leave this service out of the simulated system, for your real one "
+        f"(repeatable; one of {', '.join(SERVICES)})",
+    }
+
+
 @dataclass
 class SimulatedSystem:
     """BOS, BCS and the simulators of one run; start and stop them together."""

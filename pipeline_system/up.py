@@ -20,6 +20,7 @@ from harness.live import LiveWireCheck, WireSummary
 from harness.observer import ContractObserver
 from harness.report import write_report
 from harness.rules import Judgement
+from kafka_broker.terminal import say, wait_for_interrupt
 from pipeline_system.environment import ENV_KEYS, SystemAddresses, real_service_environment
 from pipeline_system.runtime import (
     add_run_options,
@@ -27,9 +28,8 @@ from pipeline_system.runtime import (
     note,
     run_settings,
     running_bus,
-    wait_for_interrupt,
 )
-from pipeline_system.system import SERVICES, SimulatedSystem, build_system
+from pipeline_system.system import SimulatedSystem, build_system, without_option
 from reference_impl import ConductorConfig, OrchestratorConfig
 
 if TYPE_CHECKING:
@@ -66,14 +66,7 @@ def add_up_command(commands: Subparsers) -> None:
         epilog=_EXAMPLES,
     )
     add_run_options(up)
-    up.add_argument(
-        "--without",
-        action="append",
-        default=[],
-        metavar="SERVICE",
-        choices=SERVICES,
-        help=f"leave this service out (repeatable; one of {', '.join(SERVICES)})",
-    )
+    up.add_argument("--without", **without_option())
     up.add_argument("--bos-port", type=int, default=0, help="BOS's HTTP port (default: free)")
     up.add_argument("--bcs-port", type=int, default=0, help="BCS's HTTP port (default: free)")
     up.add_argument("--content-port", type=int, default=0, help="the Content Service's port")
@@ -114,7 +107,7 @@ def run_up(args: argparse.Namespace) -> int:
         judgement = Judgement.for_run(
             bus.contract.services, without=args.without, strict=args.strict
         )
-        live = LiveWireCheck(bus.contract, bus, observer, say=_say, judgement=judgement)
+        live = LiveWireCheck(bus.contract, bus, observer, say=say, judgement=judgement)
         live.start()
         try:
             system = _system(args, bus, observer)
@@ -200,10 +193,6 @@ def _write_reports(base: Path, summary: WireSummary, observer: ContractObserver)
     note(f"reports written: {json_path}, {html_path}")
 
 
-def _say(line: str) -> None:
-    print(line, flush=True)
-
-
 class GroupWatcher:
     """Says when a left-out service's consumer group gains (or loses) its members."""
 
@@ -226,12 +215,12 @@ class GroupWatcher:
     def _watch(self) -> None:
         members = dict.fromkeys(self.groups, 0)
         for service, group in self.groups.items():
-            _say(f"waiting for the real {service} to join consumer group {group} ...")
+            say(f"waiting for the real {service} to join consumer group {group} ...")
         while not self._stop.wait(self.poll_s):
             for service, group in self.groups.items():
                 now = self.bus.group_members(group)
                 if now and not members[service]:
-                    _say(f"{service} joined: consumer group {group} has {now} member(s)")
+                    say(f"{service} joined: consumer group {group} has {now} member(s)")
                 elif members[service] and not now:
-                    _say(f"{service} left: consumer group {group} has no members")
+                    say(f"{service} left: consumer group {group} has no members")
                 members[service] = now

@@ -115,7 +115,7 @@ def test_each_command_has_help_with_an_example(tmp_path: Path) -> None:
         text = sub.choices[name].format_help()
         assert f"pipeline-harness broker {name}" in text.split("example", 1)[1], name
     assert "--detach" in sub.choices["start"].format_help()
-    assert "--bootstrap ADDR" in sub.choices["start"].format_help()
+    assert "--bootstrap HOST:PORT" in sub.choices["start"].format_help()
 
 
 def test_the_detached_broker_record_is_one_per_directory_or_name(tmp_path: Path) -> None:
