@@ -47,8 +47,7 @@ def main() -> None:
         assert validator.is_valid(channel, envelope) and not validator.explain(channel, envelope)
     full = {c.id: validator._full_validator(STRICT, c.message.payload_pointer) for c, _ in cases}
     naive = [
-        (c, {**e, "event_timestamp": str(e["event_timestamp"]).removesuffix("Z")})
-        for c, e in cases
+        (c, {**e, "event_timestamp": str(e["event_timestamp"]).removesuffix("Z")}) for c, e in cases
     ]
     for channel, envelope in naive:
         assert validator.verdict(channel, envelope).value == "rules", channel.id
