@@ -9,6 +9,7 @@ that run the pipeline (which build on this package)::
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
@@ -17,6 +18,7 @@ from types import FrameType
 from typing import TextIO
 
 Note = Callable[[str], None]
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def progress_printer(prefix: str, stream: TextIO | None = None) -> Note:
@@ -35,20 +37,23 @@ def say(line: str) -> None:
 
 
 def wait_for_interrupt() -> None:
-    """Block until Ctrl-C or SIGTERM (SIGTERM is caught only on the main thread, where Python
-    delivers signals; elsewhere Ctrl-C alone ends the wait)."""
+    """Block until Ctrl-C (SIGINT) or SIGTERM. Both are caught explicitly, so a command started
+    where SIGINT is inherited as ignored (a background job of a script) still stops on it. Only
+    the main thread can catch signals; elsewhere Ctrl-C alone ends the wait."""
     stop = threading.Event()
-    on_main = threading.current_thread() is threading.main_thread()
+    if threading.current_thread() is not threading.main_thread():
+        with contextlib.suppress(KeyboardInterrupt):
+            while not stop.wait(0.5):
+                pass
+        return
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_signal) if on_main else None
+    previous = {number: signal.signal(number, on_signal) for number in STOP_SIGNALS}
     try:
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        if on_main:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
