@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench kcat clean features-any-bos
+.PHONY: demo test lint bench faults kcat clean features-any-bos
 
 $(STAMP): pyproject.toml
 	@echo "==> setting up $(VENV) (once)"
@@ -39,6 +39,11 @@ features-any-bos: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/tox run -e bench
+
+# Faults on the real broker (issue 13): kill BOS mid-pipeline, poison every consumed channel;
+# one figure line per scenario (the full profile takes several minutes).
+faults: $(STAMP)
+	$(BIN)/python bench/faults.py --profile full
 
 clean:
 	rm -rf $(VENV) .tox build *.egg-info reports

@@ -22,6 +22,7 @@ from dataclasses import replace
 import pytest
 
 from harness.contract import Contract, load_contract
+from harness.expectations import Expectations
 from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.rules import Judgement
@@ -102,3 +103,12 @@ def pipeline_observer(
     observer.start()
     yield observer
     observer.stop()
+
+
+@pytest.fixture
+def pipeline_wire(pipeline_observer: ContractObserver) -> Expectations:
+    """The one expectation driver over the session's observer (counts are of events)::
+
+    done = pipeline_wire.expect("batchPipelineCompleted", batch_id=batch_id, within_s=30)
+    """
+    return Expectations(pipeline_observer, within_s=30.0)

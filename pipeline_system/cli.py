@@ -115,8 +115,7 @@ def _run_simulate(args: argparse.Namespace) -> int:
             print(f"{args.service} consuming {', '.join(cls.consumes)} on {bus.bootstrap_servers}")
             if url:
                 print(f"content store at {url}")
-            print("running; Ctrl-C stops it", flush=True)
-            wait_for_interrupt()
+            wait_for_interrupt(lambda: print("running; Ctrl-C stops it", flush=True))
         finally:
             simulator.stop()
     return 0

@@ -99,8 +99,7 @@ def run_serve(args: argparse.Namespace) -> int:
             service.wait_ready()
             print(f"{args.service.upper()}_URL {service.base_url}")
             print(f"state in {args.database}; consuming on {bus.bootstrap_servers}")
-            print("running; Ctrl-C or SIGTERM stops it", flush=True)
-            wait_for_interrupt()
+            wait_for_interrupt(lambda: print("running; Ctrl-C or SIGTERM stops it", flush=True))
         finally:
             service.stop()
     return 0
