@@ -22,7 +22,7 @@ from dataclasses import replace
 from harness.cli import PROG
 from harness.cli import settings_from_args as harness_settings_from_args
 from harness.contract import load_contract
-from harness.kafka import KafkaBus
+from harness.kafka import KafkaBus, KafkaTuning
 from harness.settings import Settings
 from kafka_broker import BrokerSettings, kafka_broker, read_detached
 from kafka_broker.cli import add_bootstrap_option, add_name_option, settings_from_args
@@ -53,7 +53,11 @@ def reuse_detached(
 
 @contextmanager
 def running_bus(
-    settings: Settings, broker: BrokerSettings, note: Callable[[str], None]
+    settings: Settings,
+    broker: BrokerSettings,
+    note: Callable[[str], None],
+    *,
+    tuning: KafkaTuning | None = None,
 ) -> Iterator[KafkaBus]:
     """A broker (given, detached, or started now) and a started KafkaBus on it.
 
@@ -65,7 +69,10 @@ def running_bus(
     wanted = replace(broker, bootstrap_servers=settings.bootstrap_servers)
     with kafka_broker(wanted, progress=note) as info:
         bus = KafkaBus(
-            contract, bootstrap_servers=info.bootstrap_servers, topic_prefix=settings.topic_prefix
+            contract,
+            bootstrap_servers=info.bootstrap_servers,
+            topic_prefix=settings.topic_prefix,
+            tuning=tuning,
         )
         bus.start()
         try:

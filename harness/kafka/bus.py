@@ -55,6 +55,7 @@ class KafkaBus:
         )
         self._admin = ClusterAdmin(self._common_config())
         self._subscriptions: list[KafkaSubscription] = []
+        self._members: dict[str, int] = {}
         self._lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -153,8 +154,10 @@ class KafkaBus:
         return subscription
 
     def consumer_config(self, group: str | None) -> dict[str, Any]:
-        """Settings of one consumer: manual commits, earliest offsets, short fetch waits."""
-        return {
+        """Settings of one consumer: manual commits, earliest offsets, short fetch waits; with
+        ``tuning.group_instance``, a static member id (the n-th member of ``group`` this bus
+        creates: the same after a restart, since a process subscribes in the same order)."""
+        config = {
             **self._common_config(),
             "group.id": group or f"tap-{uuid.uuid4()}",
             "enable.auto.commit": False,
@@ -163,6 +166,11 @@ class KafkaBus:
             "session.timeout.ms": self.tuning.session_timeout_ms,
             "enable.partition.eof": False,
         }
+        if group and self.tuning.group_instance:
+            with self._lock:
+                ordinal = self._members[group] = self._members.get(group, -1) + 1
+            config["group.instance.id"] = f"{self.tuning.group_instance}.{group}.{ordinal}"
+        return config
 
     def forget(self, subscription: KafkaSubscription) -> None:
         """Drop a subscription that ended (its thread calls this as it exits)."""

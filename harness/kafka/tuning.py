@@ -25,3 +25,8 @@ class KafkaTuning:
     poll_timeout_s: float = 0.05
     session_timeout_ms: int = 10000
     publish_timeout_s: float = 30.0
+    group_instance: str | None = None
+    """A stable name for this process's group members (static membership, KIP-345): a process
+    SIGKILLed and started again under the same name takes its partitions back at once, instead
+    of waiting out ``session_timeout_ms`` for a rebalance. Two live processes must not share it
+    (the broker fences one). None: dynamic members."""

@@ -1,0 +1,393 @@
+"""Faults on the real broker (issue 13): kill, poison, and count what survived.
+
+Each scenario runs against a real Kafka broker and prints one figure line: runs, completions,
+duplicates, lost, dead letters, and the time to recover. "Lost" is measured, not assumed: every
+message the run's observer saw is reconciled against the committed offsets of every consumer
+group that should have taken it, and against the dead-letter topic.
+
+    python bench/faults.py --profile short          # a few runs of each (minutes)
+    python bench/faults.py --profile full           # the figures in the README (make faults)
+    python bench/faults.py --scenario bos-killed --runs 10
+
+Scenarios so far: ``bos-killed`` (SIGKILL ``serve bos`` at a uniformly random moment of a
+cj_assessment pipeline, start it again on the same database) and ``poison`` (malformed messages
+on every consumed channel while good pipelines run). The rest of issue 13's list is not built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_SERVICE, Delivery
+from harness.client import PipelineClient
+from harness.contract import Channel, Contract, Service, load_contract
+from harness.errors import WaitTimeout
+from harness.expectations import Expectations
+from harness.kafka import KafkaBus
+from harness.observer import ContractObserver
+from harness.waiting import wait_for
+from kafka_broker import BrokerSettings, kafka_broker
+from pipeline_system.system import SIMULATORS
+from reference_impl import BatchConductorService, BatchOrchestratorService
+
+COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
+PROFILES = {
+    "short": {"bos-killed": 3, "poison": 100, "pipelines": 4},
+    "full": {"bos-killed": 50, "poison": 1000, "pipelines": 20},
+}
+WITHIN_S = 60.0
+
+
+@dataclass
+class Figures:
+    """One scenario's figure line."""
+
+    scenario: str
+    runs: int = 0
+    completions: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    dead_letters: int = 0
+    recoveries: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        recover = (
+            f"recover p50 {statistics.median(self.recoveries):.2f} s, "
+            f"max {max(self.recoveries):.2f} s ({len(self.recoveries)} runs hit mid-pipeline)"
+            if self.recoveries
+            else "recover -"
+        )
+        extra = "; " + "; ".join(self.notes) if self.notes else ""
+        return (
+            f"{self.scenario:<11} runs {self.runs:>4}  completions {self.completions:>4}  "
+            f"duplicates {self.duplicates}  lost {self.lost}  dead letters {self.dead_letters}  "
+            f"{recover}{extra}"
+        )
+
+
+class Command:
+    """A ``pipeline-harness`` command in its own process, its output collected."""
+
+    def __init__(self, *args: str) -> None:
+        self.args = args
+        self._start()
+
+    def _start(self) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.popen = subprocess.Popen(
+            [*COMMAND, *self.args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, args=(self.popen, self.lines), daemon=True).start()
+
+    @staticmethod
+    def _read(popen: subprocess.Popen[str], lines: list[str]) -> None:
+        assert popen.stdout is not None
+        for line in popen.stdout:
+            lines.append(line.rstrip("\n"))
+
+    def restart_after_kill(self) -> float:
+        """SIGKILL it, start it again with the same arguments; the moment it was killed."""
+        killed = time.monotonic()
+        self.kill()
+        self._start()
+        self.running()
+        return killed
+
+    def value(self, key: str) -> str:
+        """The value of the first ``KEY value`` line it prints."""
+        line = wait_for(
+            lambda: next((x for x in self.lines if x.startswith(f"{key} ")), None),
+            within_s=WITHIN_S,
+            awaited=f"a {key} line",
+            seen=lambda: self.lines[-15:],
+        )
+        return line.split()[1]
+
+    def running(self) -> None:
+        wait_for(
+            lambda: any(x.startswith("running") for x in self.lines),
+            within_s=WITHIN_S,
+            awaited="running",
+            seen=lambda: self.lines[-15:],
+        )
+
+    def kill(self) -> None:
+        self.popen.send_signal(signal.SIGKILL)
+        self.popen.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGINT)
+            try:
+                self.popen.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Run:
+    """The runner's own view of the system: a bus, an observer, a tap on the dead letters."""
+
+    def __init__(self, contract: Contract, bootstrap: str, prefix: str) -> None:
+        self.bus = KafkaBus(contract, bootstrap_servers=bootstrap, topic_prefix=prefix)
+        self.bus.start()
+        self.observer = ContractObserver(contract, self.bus)
+        self.observer.start()
+        self.wire = Expectations(self.observer, within_s=WITHIN_S)
+        self.dead: list[Delivery] = []
+        self.bus.subscribe(
+            [contract.dead_letter_channel], group=None, handler=self.dead.append, name="faults"
+        ).wait_assigned()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.bus.stop()
+
+    def unconsumed(self) -> Counter[str]:
+        """Messages seen on the wire that a group that consumes their channel never took, by
+        channel and service."""
+        contract, left = self.observer.contract, Counter[str]()
+        for message in self.observer.messages():
+            for service in running_receivers(contract, message.channel):
+                group = service.consumer_group
+                committed = self.bus.committed_offset(group, message.channel, message.partition)
+                if committed <= message.offset:
+                    left[f"{message.channel.id} by {service.id}"] += 1
+        return left
+
+
+CONSUMES: dict[str, tuple[str, ...]] = {
+    "bos": BatchOrchestratorService.consumes,
+    "bcs": BatchConductorService.consumes,
+    **{sid: cls.consumes for sid, cls in SIMULATORS.items()},
+}
+"""What each service of the running system (up plus serve bos) subscribes to. The contract
+names more receivers beside the flow (BOS for BatchValidationErrorsV1, ...) than run here."""
+
+
+def running_receivers(contract: Contract, channel: Channel) -> list[Service]:
+    """The services of the running system that consume ``channel``."""
+    return [s for s in contract.receivers(channel) if channel.id in CONSUMES.get(s.id, ())]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def system_without_bos(bootstrap: str, prefix: str, db: Path) -> Iterator[Command]:
+    """``up --without bos`` and ``serve bos`` on ``db``; yields the BOS process."""
+    kafka = ("--bootstrap", bootstrap, "--topic-prefix", prefix)
+    rest = Command("up", "--without", "bos", "--phase-timeout", "60", *kafka)
+    bos: Command | None = None
+    try:
+        bcs_url = rest.value("BCS_URL")
+        rest.running()
+        args = ["serve", "bos", *kafka, "--database", str(db), "--bcs-url", bcs_url]
+        args += ["--port", str(free_port())]
+        bos = Command(*args)
+        bos.running()
+        yield bos
+    finally:
+        for service in (bos, rest):
+            if service is not None:
+                service.stop()
+
+
+def pipeline_client(run: Run, bos: Command) -> PipelineClient:
+    return PipelineClient(run.observer.contract, run.bus, bos_url=bos.value("BOS_URL"))
+
+
+def ready_batch(client: PipelineClient, essays: int) -> str:
+    batch = client.register_batch(essay_count=essays)
+    client.wait_ready(batch.batch_id, within_s=WITHIN_S)
+    return batch.batch_id
+
+
+def bos_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) -> Figures:
+    """SIGKILL BOS at a uniformly random moment of a cj_assessment pipeline, start it again on
+    the same database; every run must complete exactly once, no phase commanded twice."""
+    figures = Figures("bos-killed")
+    rng = random.Random(13)
+    with system_without_bos(bootstrap, prefix, work / "bos.db") as bos:
+        client = pipeline_client(run, bos)
+        duration = statistics.median(_pipeline_duration(run, client) for _ in range(3))
+        for _ in range(runs):
+            batch_id = ready_batch(client, 4)
+            cid = client.request_pipeline(batch_id, "cj_assessment")
+            time.sleep(rng.uniform(0, duration))
+            killed = bos.restart_after_kill()
+            figures.runs += 1
+            _settle_run(run, figures, batch_id, cid, killed)
+            client.wait_ready(batch_id, within_s=WITHIN_S)
+    return figures
+
+
+def _pipeline_duration(run: Run, client: PipelineClient) -> float:
+    """One unharmed cj_assessment run, request to completion: the window a kill must hit."""
+    batch_id = ready_batch(client, 4)
+    started = time.monotonic()
+    cid = client.request_pipeline(batch_id, "cj_assessment")
+    done = run.wire.expect("batchPipelineCompleted", batch_id=batch_id, correlation_id=cid)
+    return done.seen_at - started
+
+
+def _settle_run(
+    run: Run, figures: Figures, batch_id: str, cid: str, fault_at: float | None
+) -> None:
+    """Wait for the run's completion; count it, its duplicates, and (when the fault came
+    before it) the time from the fault to the completion."""
+    scope = run.wire.scoped(batch_id=batch_id, correlation_id=cid)
+    try:
+        done = scope.expect("batchPipelineCompleted")
+    except WaitTimeout:
+        figures.lost += 1
+        return
+    figures.completions += 1
+    if fault_at is not None and done.seen_at > fault_at:
+        figures.recoveries.append(done.seen_at - fault_at)
+    time.sleep(0.5)  # a duplicate completion would come right after the first
+    figures.duplicates += len(scope.events("batchPipelineCompleted")) - 1
+    for channel in (
+        "batchServiceSpellcheckInitiateCommandData",
+        "batchServiceCjAssessmentInitiateCommandData",
+    ):
+        commands = {
+            str(sorted(map(str, m.data.get("essays_to_process", []))))
+            for m in scope.events(channel)
+        }
+        if len(commands) > 1:
+            figures.notes.append(f"{channel} commanded twice differently for {cid}")
+
+
+def poison(
+    run: Run, bootstrap: str, prefix: str, count: int, pipelines: int, work: Path
+) -> Figures:
+    """``count`` malformed messages spread over every consumed channel while ``pipelines``
+    good ones run: each must be dead-lettered, with a reason, by each group that consumes it."""
+    figures = Figures("poison")
+    contract = run.observer.contract
+    channels = [c for c in contract if running_receivers(contract, c)]
+    with system_without_bos(bootstrap, prefix, work / "bos.db") as bos:
+        client = pipeline_client(run, bos)
+        batches = [ready_batch(client, 3) for _ in range(pipelines)]
+        requests = [(b, client.request_pipeline(b, "cj_assessment")) for b in batches]
+        expected: Counter[bytes] = Counter()
+        sent_on: dict[bytes, str] = {}
+        for n in range(count):
+            channel = channels[n % len(channels)]
+            value = _poison_value(channel, n)
+            run.bus.publish(channel, value, key=f"poison-{n}")
+            sent_on[value] = channel.id
+            expected[value] += len(running_receivers(contract, channel))
+        for batch_id, cid in requests:
+            figures.runs += 1
+            _settle_run(run, figures, batch_id, cid, None)
+        wanted = sum(expected.values())
+        with contextlib.suppress(WaitTimeout):  # what is missing is counted below
+            wait_for(
+                lambda: len(run.dead) >= wanted, within_s=WITHIN_S, awaited=f"{wanted} dead letters"
+            )
+        seen = Counter(d.value or b"" for d in run.dead)
+        figures.dead_letters = len(run.dead)
+        missing = sum((expected - seen).values())
+        without_reason = sum(1 for d in run.dead if not d.headers.get(DEAD_LETTER_REASON))
+        figures.lost += missing
+        figures.notes.append(f"poison {count}, dead letters expected {wanted}, missing {missing}")
+        for value in list((expected - seen).elements())[:5]:
+            figures.notes.append(f"missing: {value[:60]!r} on {sent_on[value]}")
+        figures.notes.append(f"without a reason header {without_reason}")
+        by_service = Counter(d.headers.get(DEAD_LETTER_SERVICE, "?") for d in run.dead)
+        figures.notes.append(f"set aside by {len(by_service)} services")
+    return figures
+
+
+POISON_KINDS: tuple[Callable[[dict[str, Any]], bytes], ...] = (
+    lambda example: b"\xff\xfe not json at all",
+    lambda example: json.dumps(example).encode()[:40],  # truncated JSON
+    lambda example: b'["a", "list", "not", "an", "envelope"]',
+    lambda example: json.dumps({**example, "event_id": str(uuid.uuid4()), "data": {}}).encode(),
+)
+"""Not JSON; truncated JSON; JSON that is not an envelope; an envelope with invalid data."""
+
+
+def _poison_value(channel: Channel, n: int) -> bytes:
+    """Poison of kind ``n % 4`` for ``channel``, unique (a trailing marker, still poison)."""
+    kind = POISON_KINDS[n % len(POISON_KINDS)]
+    value = kind(dict(channel.message.examples[0]))
+    return value if value.endswith(b"}") else value + f" #{n}".encode()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="short")
+    parser.add_argument("--scenario", action="append", choices=["bos-killed", "poison"])
+    parser.add_argument("--runs", type=int, help="runs of bos-killed (default: the profile's)")
+    args = parser.parse_args(argv)
+    profile = PROFILES[args.profile]
+    scenarios = args.scenario or ["bos-killed", "poison"]
+    contract = load_contract()
+    lines: list[str] = []
+    with kafka_broker(BrokerSettings.from_env(os.environ), progress=print) as info:
+        for scenario in scenarios:
+            prefix = f"faults-{uuid.uuid4().hex[:6]}."
+            run = Run(contract, info.bootstrap_servers, prefix)
+            try:
+                with TemporaryDirectory() as tmp:
+                    if scenario == "bos-killed":
+                        figures = bos_killed(
+                            run,
+                            info.bootstrap_servers,
+                            prefix,
+                            args.runs or profile["bos-killed"],
+                            Path(tmp),
+                        )
+                    else:
+                        figures = poison(
+                            run,
+                            info.bootstrap_servers,
+                            prefix,
+                            profile["poison"],
+                            profile["pipelines"],
+                            Path(tmp),
+                        )
+                unconsumed = run.unconsumed()
+                figures.lost += sum(unconsumed.values())
+                figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
+            finally:
+                run.stop()
+            lines.append(figures.line())
+            print(lines[-1], flush=True)
+    print("\n== faults ==")
+    print("\n".join(lines))
+    return 0 if all(" lost 0 " in line and " duplicates 0 " in line for line in lines) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
