@@ -67,3 +67,15 @@ def test_a_broken_env_file_is_a_clear_error(tmp_path: Path) -> None:
         read_env_file(path)
     with pytest.raises(UsageError, match="cannot read --env-file"):
         read_env_file(tmp_path / "missing.env")
+
+
+def test_serve_bos_without_bcs_says_what_it_needs_in_one_paragraph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline_system.cli import main
+
+    assert main(["serve", "bos", "--database", str(tmp_path / "bos.db")]) == 2
+    err = capsys.readouterr().err
+    assert "serve bos needs --bcs-url" in err and "serve bcs" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "bos.db").exists()  # refused before anything was created
