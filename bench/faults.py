@@ -10,8 +10,9 @@ group that should have taken it, and against the dead-letter topic.
     python bench/faults.py --scenario bos-killed --runs 10
 
 Scenarios so far: ``bos-killed`` (SIGKILL ``serve bos`` at a uniformly random moment of a
-cj_assessment pipeline, start it again on the same database) and ``poison`` (malformed messages
-on every consumed channel while good pipelines run). The rest of issue 13's list is not built.
+cj_assessment pipeline, start it again on the same database), ``poison`` (malformed messages
+on every consumed channel while good pipelines run) and ``redelivered`` (every message delivered
+twice while many pipelines run at once). The rest of issue 13's list is not built yet.
 """
 
 from __future__ import annotations
@@ -48,12 +49,14 @@ from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, kafka_broker
 from pipeline_system.system import SIMULATORS
 from reference_impl import BatchConductorService, BatchOrchestratorService
+from steps.redelivery import Redelivery
 
 COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
 PROFILES = {
-    "short": {"bos-killed": 3, "poison": 100, "pipelines": 4},
-    "full": {"bos-killed": 50, "poison": 1000, "pipelines": 20},
+    "short": {"bos-killed": 3, "poison": 100, "pipelines": 4, "redelivered": 10},
+    "full": {"bos-killed": 50, "poison": 1000, "pipelines": 20, "redelivered": 100},
 }
+SCENARIOS = ("bos-killed", "poison", "redelivered")
 WITHIN_S = 60.0
 
 
@@ -171,11 +174,16 @@ class Run:
         """Messages seen on the wire that a group that consumes their channel never took, by
         channel and service."""
         contract, left = self.observer.contract, Counter[str]()
+        committed: dict[tuple[str, str, int], int] = {}  # one admin call per group partition
         for message in self.observer.messages():
             for service in running_receivers(contract, message.channel):
-                group = service.consumer_group
-                committed = self.bus.committed_offset(group, message.channel, message.partition)
-                if committed <= message.offset:
+                group = str(service.consumer_group)
+                where = (group, message.channel.id, message.partition)
+                if where not in committed:
+                    committed[where] = self.bus.committed_offset(
+                        group, message.channel, message.partition
+                    )
+                if committed[where] <= message.offset:
                     left[f"{message.channel.id} by {service.id}"] += 1
         return left
 
@@ -328,6 +336,24 @@ def poison(
     return figures
 
 
+def redelivered(run: Run, bootstrap: str, prefix: str, count: int, work: Path) -> Figures:
+    """Every message on every channel delivered a second time (steps.redelivery: the same bytes,
+    key and headers, published again as the tap reads it, so across topics and partitions the
+    copies interleave with what follows), ``count`` pipelines at once: each completes exactly
+    once."""
+    figures = Figures("redelivered")
+    with system_without_bos(bootstrap, prefix, work / "bos.db") as bos:
+        client = pipeline_client(run, bos)
+        batches = [ready_batch(client, 3) for _ in range(count)]
+        with Redelivery(run.observer.contract, run.bus) as copier:
+            requests = [(b, client.request_pipeline(b, "cj_assessment")) for b in batches]
+            for batch_id, cid in requests:
+                figures.runs += 1
+                _settle_run(run, figures, batch_id, cid, None)
+            figures.notes.append(f"{copier.copies} copies delivered")
+    return figures
+
+
 POISON_KINDS: tuple[Callable[[dict[str, Any]], bytes], ...] = (
     lambda example: b"\xff\xfe not json at all",
     lambda example: json.dumps(example).encode()[:40],  # truncated JSON
@@ -347,11 +373,11 @@ def _poison_value(channel: Channel, n: int) -> bytes:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", choices=sorted(PROFILES), default="short")
-    parser.add_argument("--scenario", action="append", choices=["bos-killed", "poison"])
+    parser.add_argument("--scenario", action="append", choices=SCENARIOS)
     parser.add_argument("--runs", type=int, help="runs of bos-killed (default: the profile's)")
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile]
-    scenarios = args.scenario or ["bos-killed", "poison"]
+    scenarios = args.scenario or list(SCENARIOS)
     contract = load_contract()
     lines: list[str] = []
     with kafka_broker(BrokerSettings.from_env(os.environ), progress=print) as info:
@@ -367,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
                             prefix,
                             args.runs or profile["bos-killed"],
                             Path(tmp),
+                        )
+                    elif scenario == "redelivered":
+                        figures = redelivered(
+                            run, info.bootstrap_servers, prefix, profile["redelivered"], Path(tmp)
                         )
                     else:
                         figures = poison(
