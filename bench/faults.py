@@ -47,16 +47,19 @@ from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, kafka_broker
-from pipeline_system.system import SIMULATORS
+from pipeline_system.system import NEEDS_CONTENT, SIMULATORS
 from reference_impl import BatchConductorService, BatchOrchestratorService
 from steps.redelivery import Redelivery
 
 COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
 PROFILES = {
-    "short": {"bos-killed": 3, "poison": 100, "pipelines": 4, "redelivered": 10},
-    "full": {"bos-killed": 50, "poison": 1000, "pipelines": 20, "redelivered": 100},
+    "short": {"bos-killed": 3, "poison": 100, "pipelines": 4, "redelivered": 10, "killed": 2},
+    "full": {"bos-killed": 50, "poison": 1000, "pipelines": 20, "redelivered": 100, "killed": 10},
 }
-SCENARIOS = ("bos-killed", "poison", "redelivered")
+SCENARIOS = ("bos-killed", "simulator-killed", "poison", "redelivered")
+STATELESS = ("spellchecker", "llm_provider")
+"""The simulators whose state is only what Kafka and the content store hold, so a restart in
+their group resumes them; ELS and CJ keep theirs in memory (issue 13: ``up --state-dir``)."""
 WITHIN_S = 60.0
 
 
@@ -244,17 +247,55 @@ def bos_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) -> 
     figures = Figures("bos-killed")
     rng = random.Random(13)
     with system_without_bos(bootstrap, prefix, work / "bos.db") as bos:
-        client = pipeline_client(run, bos)
-        duration = statistics.median(_pipeline_duration(run, client) for _ in range(3))
-        for _ in range(runs):
-            batch_id = ready_batch(client, 4)
-            cid = client.request_pipeline(batch_id, "cj_assessment")
-            time.sleep(rng.uniform(0, duration))
-            killed = bos.restart_after_kill()
-            figures.runs += 1
-            _settle_run(run, figures, batch_id, cid, killed)
-            client.wait_ready(batch_id, within_s=WITHIN_S)
+        _kill_during_runs(run, pipeline_client(run, bos), bos, runs, rng, figures)
     return figures
+
+
+def simulator_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) -> Figures:
+    """For each of ``STATELESS``: the rest is ``up --without SERVICE``, the service a ``simulate``
+    process with a static member name, SIGKILLed at a random moment of a cj_assessment run and
+    started again in its group; each run completes exactly once."""
+    figures = Figures("sim-killed")
+    rng = random.Random(7)
+    for service in STATELESS:
+        kafka = ("--bootstrap", bootstrap, "--topic-prefix", prefix)
+        rest = Command("up", "--without", service, "--phase-timeout", "60", *kafka)
+        simulated: Command | None = None
+        try:
+            content = rest.value("CONTENT_SERVICE_URL")
+            rest.running()
+            texts = ("--content-url", content) if service in NEEDS_CONTENT else ()
+            simulated = Command("simulate", service, *kafka, *texts, "--member", f"{service}-0")
+            simulated.running()
+            client = PipelineClient(run.observer.contract, run.bus, bos_url=rest.value("BOS_URL"))
+            _kill_during_runs(run, client, simulated, runs, rng, figures)
+        finally:
+            for command in (simulated, rest):
+                if command is not None:
+                    command.stop()
+    figures.notes.append(f"killed: {', '.join(STATELESS)}")
+    return figures
+
+
+def _kill_during_runs(
+    run: Run,
+    client: PipelineClient,
+    victim: Command,
+    runs: int,
+    rng: random.Random,
+    figures: Figures,
+) -> None:
+    """``runs`` cj_assessment runs, ``victim`` SIGKILLed and restarted at a random moment of
+    each (uniform over an unharmed run's duration)."""
+    duration = statistics.median(_pipeline_duration(run, client) for _ in range(3))
+    for _ in range(runs):
+        batch_id = ready_batch(client, 4)
+        cid = client.request_pipeline(batch_id, "cj_assessment")
+        time.sleep(rng.uniform(0, duration))
+        killed = victim.restart_after_kill()
+        figures.runs += 1
+        _settle_run(run, figures, batch_id, cid, killed)
+        client.wait_ready(batch_id, within_s=WITHIN_S)
 
 
 def _pipeline_duration(run: Run, client: PipelineClient) -> float:
@@ -393,6 +434,10 @@ def main(argv: list[str] | None = None) -> int:
                             prefix,
                             args.runs or profile["bos-killed"],
                             Path(tmp),
+                        )
+                    elif scenario == "simulator-killed":
+                        figures = simulator_killed(
+                            run, info.bootstrap_servers, prefix, profile["killed"], Path(tmp)
                         )
                     elif scenario == "redelivered":
                         figures = redelivered(

@@ -20,6 +20,7 @@ import yaml
 from harness.cli import PROG
 from harness.cli import main as harness_main
 from harness.errors import UsageError
+from harness.kafka import KafkaTuning
 from kafka_broker.cli import add_broker_commands
 from kafka_broker.errors import BrokerError
 from kafka_broker.terminal import wait_for_interrupt
@@ -33,7 +34,7 @@ from pipeline_system.runtime import (
     running_bus,
 )
 from pipeline_system.serve import add_serve_command
-from pipeline_system.system import SIMULATORS
+from pipeline_system.system import NEEDS_CONTENT, SIMULATORS
 from pipeline_system.up import add_up_command
 from simulators.base import Behaviour
 
@@ -75,7 +76,7 @@ def _add_simulate(commands: Subparsers) -> None:
         f"  {PROG} simulate spellchecker --bootstrap 127.0.0.1:9092 "
         "--content-url http://127.0.0.1:39987/v1/content\n"
         f"  {PROG} simulate file_service --bootstrap 127.0.0.1:9092 --content-port 8700\n"
-        f"  {PROG} simulate llm_provider --behaviour slow-llm.yaml\n\n"
+        f"  {PROG} simulate llm_provider --behaviour slow-llm.yaml --member llm-1\n\n"
         "a behaviour file is YAML or JSON, e.g.:\n"
         "  latency_s: [0.05, 0.2]\n  error_rate: 0.1\n  seed: 7",
     )
@@ -90,6 +91,12 @@ def _add_simulate(commands: Subparsers) -> None:
     simulate.add_argument(
         "--content-url", help="the Content Service (CONTENT_SERVICE_URL from up, or a file_service)"
     )
+    simulate.add_argument(
+        "--member",
+        metavar="NAME",
+        help="a stable group member name (static membership): started again under the same "
+        "name after a kill, it takes its partitions back at once; give each process its own",
+    )
     simulate.set_defaults(func=_run_simulate)
 
 
@@ -103,7 +110,13 @@ def _run_simulate(args: argparse.Namespace) -> int:
         if args.service != "file_service":
             raise UsageError("--content-port is for file_service (it holds the texts)")
         extras["content_port"] = args.content_port
-    with running_bus(run_settings(args), broker_settings(args), note) as bus:
+    if args.content_url and args.service not in NEEDS_CONTENT:
+        raise UsageError(
+            f"--content-url is for the services that read texts, not {args.service}",
+            hint=f"those are: {', '.join(sorted(NEEDS_CONTENT))}",
+        )
+    tuning = KafkaTuning(group_instance=args.member) if args.member else None
+    with running_bus(run_settings(args), broker_settings(args), note, tuning=tuning) as bus:
         if args.content_url:
             extras["content"] = HttpContentStore(
                 bus.contract, args.content_url, caller=args.service

@@ -79,3 +79,15 @@ def test_serve_bos_without_bcs_says_what_it_needs_in_one_paragraph(
     assert "serve bos needs --bcs-url" in err and "serve bcs" in err
     assert "Traceback" not in err
     assert not (tmp_path / "bos.db").exists()  # refused before anything was created
+
+
+def test_simulate_refuses_a_content_url_for_a_service_that_reads_no_texts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """It used to end in a TypeError traceback from the simulator's constructor."""
+    from pipeline_system.cli import main
+
+    assert main(["simulate", "llm_provider", "--content-url", "http://127.0.0.1:9/v1"]) == 2
+    err = capsys.readouterr().err
+    assert "--content-url is for the services that read texts, not llm_provider" in err
+    assert "Traceback" not in err
