@@ -56,13 +56,13 @@ class FeatureRun:
 RunFeatures = Callable[..., FeatureRun]
 
 
-@pytest.fixture
-def run_features(tmp_path: Path, kafka_bootstrap: str) -> RunFeatures:
-    """``run_features({"name.feature": text}, *pytest_args)`` -> FeatureRun."""
+@pytest.fixture(scope="session")
+def run_features(tmp_path_factory: pytest.TempPathFactory, kafka_bootstrap: str) -> RunFeatures:
+    """``run_features({"name.feature": text}, *pytest_args)`` -> FeatureRun, each run in a new
+    project folder (session-scoped, so a module can share one run between its tests)."""
 
     def run(features: Mapping[str, str], *args: str) -> FeatureRun:
-        project = tmp_path / f"project-{len(list(tmp_path.iterdir()))}"
-        project.mkdir()
+        project = tmp_path_factory.mktemp("project")
         (project / "conftest.py").write_text(CONFTEST, encoding="utf-8")
         (project / "test_features.py").write_text(TEST_MODULE, encoding="utf-8")
         for name, text in features.items():

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.bdd_meta.conftest import RunFeatures
+from tests.bdd_meta.conftest import FeatureRun, RunFeatures
 
 pytestmark = pytest.mark.kafka
 
@@ -44,11 +44,16 @@ RULE_BREACH = (
 )
 
 
-def test_a_broken_simulator_fails_its_scenario_with_message_channel_and_pointer(
-    run_features: RunFeatures,
-) -> None:
-    run = run_features({"wire.feature": FEATURE}, "--contract-coverage-gate=off")
+@pytest.fixture(scope="module")
+def wire_run(run_features: RunFeatures) -> FeatureRun:
+    """One run of the feature, which both tests read (a sub-run costs about 10 s)."""
+    return run_features({"wire.feature": FEATURE}, "--contract-coverage-gate=off")
 
+
+def test_a_broken_simulator_fails_its_scenario_with_message_channel_and_pointer(
+    wire_run: FeatureRun,
+) -> None:
+    run = wire_run
     assert run.exit_code == 1, run.output
     cases = run.testcases()
     assert cases[KEPT].find("failure") is None, run.output
@@ -65,12 +70,16 @@ def test_a_broken_simulator_fails_its_scenario_with_message_channel_and_pointer(
 
 
 def test_the_failure_shows_in_cucumber_json_and_the_scenario_report(
-    run_features: RunFeatures,
+    wire_run: FeatureRun,
 ) -> None:
-    run = run_features({"wire.feature": FEATURE}, "--contract-coverage-gate=off", "-k", BROKEN)
-
+    run = wire_run
     assert run.exit_code == 1, run.output
-    ((scenario,),) = [feature["elements"] for feature in run.cucumber()]
+    (scenario,) = [
+        element
+        for feature in run.cucumber()
+        for element in feature["elements"]
+        if element["name"] == "The file service breaks the contract"
+    ]
     last = scenario["steps"][-1]
     assert last["result"]["status"] == "failed"
     assert VIOLATION in last["result"]["error_message"]
