@@ -24,6 +24,7 @@ Example::
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from harness.errors import UnexpectedMessage
@@ -110,24 +111,7 @@ class Expectations:
     ) -> list[ObservedMessage]:
         """Wait until ``count`` distinct events match; return every one that does so far."""
         scope = self._scope(batch_id, correlation_id)
-        name = self.observer.contract.channel(channel).message.name
-
-        def enough() -> list[ObservedMessage] | None:
-            found = self.events(
-                channel,
-                batch_id=scope.batch_id,
-                correlation_id=scope.correlation_id,
-                where=where,
-            )
-            return found if len(found) >= count else None
-
-        return wait_for(
-            enough,
-            within_s=self.within_s if within_s is None else within_s,
-            awaited=f"{count} x {name}{_about(scope)}",
-            seen=lambda: self._recent(scope),
-            correlation_id=scope.correlation_id,
-        )
+        return self._wait(self.events, channel, count, scope, where, within_s, "")
 
     def expect_copies(
         self,
@@ -142,24 +126,7 @@ class Expectations:
         """Wait until ``count`` deliveries match, redelivered copies counted each: for tests of
         redelivery itself. Every other wait counts events."""
         scope = self._scope(batch_id, correlation_id)
-        name = self.observer.contract.channel(channel).message.name
-
-        def enough() -> list[ObservedMessage] | None:
-            found = self.copies(
-                channel,
-                batch_id=scope.batch_id,
-                correlation_id=scope.correlation_id,
-                where=where,
-            )
-            return found if len(found) >= count else None
-
-        return wait_for(
-            enough,
-            within_s=self.within_s if within_s is None else within_s,
-            awaited=f"{count} copies of {name}{_about(scope)}",
-            seen=lambda: self._recent(scope),
-            correlation_id=scope.correlation_id,
-        )
+        return self._wait(self.copies, channel, count, scope, where, within_s, " copies of")
 
     def expect(
         self,
@@ -213,6 +180,36 @@ class Expectations:
             time.sleep(0.01)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _wait(
+        self,
+        matching: Callable[..., list[ObservedMessage]],
+        channel: str,
+        count: int,
+        scope: Scope,
+        where: Where | None,
+        within_s: float | None,
+        counted: str,
+    ) -> list[ObservedMessage]:
+        """Poll ``matching`` (events or copies) until ``count`` of them are there."""
+        name = self.observer.contract.channel(channel).message.name
+
+        def enough() -> list[ObservedMessage] | None:
+            found = matching(
+                channel,
+                batch_id=scope.batch_id,
+                correlation_id=scope.correlation_id,
+                where=where,
+            )
+            return found if len(found) >= count else None
+
+        return wait_for(
+            enough,
+            within_s=self.within_s if within_s is None else within_s,
+            awaited=f"{count}{counted or ' x'} {name}{_about(scope)}",
+            seen=lambda: self._recent(scope),
+            correlation_id=scope.correlation_id,
+        )
 
     def _scope(self, batch_id: str | None, correlation_id: str | None) -> Scope:
         return Scope(batch_id or self.scope.batch_id, correlation_id or self.scope.correlation_id)

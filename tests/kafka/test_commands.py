@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,28 +19,10 @@ import pytest
 from harness.contract import Contract
 from harness.envelope import Envelope, new_id
 from harness.expectations import Expectations
-from harness.kafka import KafkaBus
-from harness.observer import ContractObserver
 from harness.waiting import wait_for
 from tests.kafka.processes import COMMAND, Process
 
 pytestmark = pytest.mark.kafka
-
-
-@pytest.fixture
-def prefix() -> str:
-    return f"cmd-{uuid.uuid4().hex[:8]}."
-
-
-@pytest.fixture
-def wire(pipeline_contract: Contract, kafka_bootstrap: str, prefix: str) -> Iterator[Expectations]:
-    bus = KafkaBus(pipeline_contract, bootstrap_servers=kafka_bootstrap, topic_prefix=prefix)
-    bus.start()
-    observer = ContractObserver(pipeline_contract, bus)
-    observer.start()
-    yield Expectations(observer)
-    observer.stop()
-    bus.stop()
 
 
 def _register(bos_url: str, essays: int) -> str:

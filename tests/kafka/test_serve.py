@@ -6,37 +6,16 @@ from __future__ import annotations
 
 import signal
 import socket
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from harness.client import PipelineClient
-from harness.contract import Contract
 from harness.expectations import Expectations
-from harness.kafka import KafkaBus
-from harness.observer import ContractObserver
 from tests.kafka.processes import Process
 
 pytestmark = pytest.mark.kafka
 WITHIN_S = 60.0
-
-
-@pytest.fixture
-def prefix() -> str:
-    return f"serve-{uuid.uuid4().hex[:8]}."
-
-
-@pytest.fixture
-def wire(pipeline_contract: Contract, kafka_bootstrap: str, prefix: str) -> Iterator[Expectations]:
-    bus = KafkaBus(pipeline_contract, bootstrap_servers=kafka_bootstrap, topic_prefix=prefix)
-    bus.start()
-    observer = ContractObserver(pipeline_contract, bus)
-    observer.start()
-    yield Expectations(observer, within_s=WITHIN_S)
-    observer.stop()
-    bus.stop()
 
 
 def _free_port() -> int:
