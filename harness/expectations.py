@@ -62,7 +62,7 @@ class Expectations:
         within_s: float | None = None,
     ) -> Expectations:
         """The same driver with these filters (and deadline) bound, on top of its own."""
-        scope = Scope(batch_id or self.scope.batch_id, correlation_id or self.scope.correlation_id)
+        scope = self._scope(batch_id, correlation_id)
         return replace(self, scope=scope, within_s=within_s or self.within_s)
 
     # -- what was seen -----------------------------------------------------------------------

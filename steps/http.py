@@ -49,13 +49,14 @@ def called(
 def _exchanges(
     pipeline: PipelineUnderTest, of: str, count: int, *, awaited: str, matches: Any
 ) -> list[HttpExchange]:
-    """Wait until ``count`` exchanges for the batch or the request match."""
-    if of == "request":
-        scope = {"correlation_id": pipeline.request.correlation_id}
-    elif of == "batch":
-        scope = {"batch_id": pipeline.batch.batch_id}
-    else:
-        raise LookupError(f'say "for the batch" or "for the request", not "for the {of}"')
+    """Wait until ``count`` exchanges for the batch or the request match (the request's by
+    its correlation id alone: a credit check names no batch)."""
+    wanted = pipeline.of(of).scope
+    scope = (
+        {"correlation_id": wanted.correlation_id}
+        if wanted.correlation_id
+        else {"batch_id": wanted.batch_id}
+    )
     log = pipeline.observer.exchanges
 
     def exchanged() -> list[HttpExchange] | None:
