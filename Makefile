@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench faults kcat clean features-any-bos
+.PHONY: demo test lint bench faults kcat clean features-any-bos models
 
 $(STAMP): pyproject.toml
 	@echo "==> setting up $(VENV) (once)"
@@ -36,6 +36,11 @@ lint: $(STAMP)
 # BOS only by what any BOS offers (events, committed offsets, the real pipeline-state endpoint).
 features-any-bos: $(STAMP)
 	$(BIN)/pytest features --no-bos-status-view --contract-coverage-gate=off
+
+# The typed models of harness/models/ from the contract (datamodel-code-generator), after a
+# contract change; tests/unit/test_models_in_step.py fails until they are regenerated.
+models: $(STAMP)
+	$(BIN)/python -m harness.models.generate
 
 bench: $(STAMP)
 	$(BIN)/tox run -e bench
