@@ -14,6 +14,7 @@ The layout the loader relies on is described in contracts/README.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -278,22 +279,72 @@ def default_contract_path() -> Path:
     return Path(__file__).resolve().parent.parent / "contracts" / "asyncapi.yaml"
 
 
-def read_document(path: Path) -> JsonObject:
-    """Read a YAML document safely (``yaml.safe_load`` only), with a clear error."""
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+"""A contract file larger than this is refused before it is read (the shipped one is 0.3 MB)."""
+MAX_EXPANDED_NODES = 2_000_000
+"""YAML aliases may expand a document to at most this many nodes (a "billion laughs" document
+of 1 KB expands to 10**9; the shipped contract has about 18,000 without aliases)."""
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[\w.-]")
+
+
+def read_document(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> JsonObject:
+    """Read a YAML document safely (``yaml.safe_load`` only), with a clear error; a file over
+    ``max_bytes``, aliases expanding past MAX_EXPANDED_NODES and nesting deeper than the
+    parser allows are refused with bounded memory."""
+    text = _document_text(path, max_bytes)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContractLoadError(str(path), exc.strerror or str(exc)) from None
-    try:
+        if _MAYBE_ALIAS.search(text):  # only a document with aliases can expand
+            _refuse_alias_expansion(path, text)
         document = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader (libyaml or PyYAML)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
         raise ContractLoadError(str(path), f"not valid YAML: {reason}", where=where) from None
+    except RecursionError:
+        raise ContractLoadError(str(path), "nested too deeply to read") from None
     if not isinstance(document, dict):
         raise ContractLoadError(str(path), "the document is not a YAML mapping")
     return document
+
+
+def _document_text(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            reason = f"{size:,} bytes is over the limit of {max_bytes:,} for a contract"
+            raise ContractLoadError(str(path), reason)
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContractLoadError(str(path), exc.strerror or str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ContractLoadError(str(path), f"not UTF-8 text (at byte {exc.start})") from None
+
+
+def _refuse_alias_expansion(path: Path, text: str) -> None:
+    """Count the nodes the document would have with every alias expanded, from the parser's
+    events (constant memory per anchor), and refuse it past MAX_EXPANDED_NODES."""
+    sizes: dict[str, int] = {}
+    open_nodes: list[list[Any]] = [[None, 0]]  # [anchor, nodes so far] per open collection
+    for event in yaml.parse(text, Loader=_SAFE_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_nodes.append([event.anchor, 1])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_nodes.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(str(event.anchor), 1)
+        else:
+            continue
+        if anchor is not None:
+            sizes[str(anchor)] = size
+        open_nodes[-1][1] += size
+        if open_nodes[-1][1] > MAX_EXPANDED_NODES:
+            reason = f"its YAML aliases expand it past {MAX_EXPANDED_NODES:,} nodes"
+            line = getattr(event.start_mark, "line", -1) + 1
+            raise ContractLoadError(str(path), reason, where=f"line {line}")
 
 
 def load_contract(
