@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from harness.errors import EnvelopeDecodeError
 
 JsonObject = dict[str, Any]
+_FAST_JSON = msgspec.json.Decoder()
 
 
 def utc_now() -> str:
@@ -121,9 +124,16 @@ def decode_json_object(raw: bytes | None, *, channel: str = "?") -> JsonObject:
     if raw is None:
         raise EnvelopeDecodeError("empty value (a tombstone)", channel=channel)
     try:
-        document = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EnvelopeDecodeError(f"not JSON ({exc})", channel=channel) from None
+        document = _FAST_JSON.decode(raw)
+    except msgspec.MsgspecError:
+        # msgspec (about 3x faster, issue 16) refuses a little that json accepts (NaN, 1e400,
+        # lone surrogates): the standard decoder has the last word, so every verdict stays the
+        # same, and it words the reason. (orjson would also be fast, but turns integers past
+        # 64 bits into floats.)
+        try:
+            document = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise EnvelopeDecodeError(f"not JSON ({exc})", channel=channel) from None
     if not isinstance(document, dict):
         raise EnvelopeDecodeError(
             f"a JSON {type(document).__name__}, not an object", channel=channel
