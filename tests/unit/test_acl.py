@@ -1,0 +1,98 @@
+"""ACLs from the contract: each service may write only where the contract lets it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from harness.acl import WIRE_CHECK, Acl, contract_acls, principal_of
+from harness.contract import Contract
+
+
+def _of(acls: list[Acl], who: str) -> set[tuple[str, str, str]]:
+    return {(a.operation, a.resource_type, a.resource_name) for a in acls if a.principal == who}
+
+
+def test_a_service_writes_what_it_sends_reads_what_it_receives_and_its_group(
+    contract: Contract,
+) -> None:
+    acls = contract_acls(contract)
+    bcs = _of(acls, "User:bcs")
+    expected = {("WRITE", "TOPIC", c.address) for c in contract.produced_by("bcs")}
+    expected |= {("READ", "TOPIC", c.address) for c in contract.consumed_by("bcs")}
+    expected |= {("READ", "GROUP", contract.service("bcs").consumer_group)}
+    expected |= {("WRITE", "TOPIC", contract.dead_letter_address)}
+    assert bcs == expected
+
+
+def test_nothing_beyond_the_contract_is_granted(contract: Contract) -> None:
+    """Every WRITE is a send operation of that service (or the dead-letter topic), every
+    READ a receive operation (or its own group): the list cannot grant more than the roles."""
+    sends = {
+        (op.service_id, contract.channel(op.channel_id).address)
+        for op in contract.operations.values()
+        if op.action == "send"
+    }
+    receives = {
+        (op.service_id, contract.channel(op.channel_id).address)
+        for op in contract.operations.values()
+        if op.action == "receive"
+    }
+    for acl in contract_acls(contract, wire_check=False):
+        service = acl.principal.removeprefix("User:")
+        if acl.resource_type == "GROUP":
+            assert acl.resource_name == contract.service(service).consumer_group
+        elif acl.operation == "WRITE":
+            assert (service, acl.resource_name) in sends or (
+                acl.resource_name == contract.dead_letter_address
+            ), acl
+        else:
+            assert (service, acl.resource_name) in receives, acl
+        assert acl.pattern == "LITERAL"
+
+
+def test_only_the_senders_of_a_channel_may_write_it(contract: Contract) -> None:
+    completed = contract.channel("batchPipelineCompleted")
+    writers = {
+        a.principal
+        for a in contract_acls(contract)
+        if a.operation == "WRITE" and a.resource_name == completed.address
+    }
+    assert writers == {principal_of(s.id) for s in contract.senders(completed)} == {"User:bos"}
+
+
+def test_a_service_that_receives_nothing_has_no_group(contract: Contract) -> None:
+    acls = contract_acls(contract)
+    assert not contract.consumed_by("api_gateway")
+    assert not [a for a in acls if a.principal == "User:api_gateway" and a.resource_type == "GROUP"]
+
+
+def test_the_wire_check_reads_every_topic_and_its_tap_groups_and_writes_nothing(
+    contract: Contract,
+) -> None:
+    acls = [a for a in contract_acls(contract) if a.principal == principal_of(WIRE_CHECK)]
+    assert {a.operation for a in acls} == {"READ"}
+    topics = {a.resource_name for a in acls if a.resource_type == "TOPIC"}
+    assert topics == {c.address for c in contract} | {contract.dead_letter_address}
+    assert [a.pattern for a in acls if a.resource_type == "GROUP"] == ["PREFIXED"]
+
+
+def test_a_run_prefix_is_on_every_topic_but_not_on_groups(contract: Contract) -> None:
+    acls = contract_acls(contract, topic_prefix="run-1.")
+    assert all(a.resource_name.startswith("run-1.") for a in acls if a.resource_type == "TOPIC")
+    assert not any(a.resource_name.startswith("run-1.") for a in acls if a.resource_type == "GROUP")
+    assert max(Counter(acls).values()) == 1
+    assert acls == sorted(acls)
+
+
+def test_the_spellchecker_gets_exactly_its_three_topics_its_group_and_the_dead_letters(
+    contract: Contract,
+) -> None:
+    """Spelled out from the real spellchecker's wiring (real-services.md), not from the code."""
+    lines = [a.render() for a in contract_acls(contract) if a.principal == "User:spellchecker"]
+    assert [" ".join(line.split()) for line in lines] == [
+        "User:spellchecker READ GROUP spellchecker-service-group-v1.1 (literal)",
+        "User:spellchecker READ TOPIC huleedu.essay.spellcheck.requested.v1 (literal)",
+        "User:spellchecker WRITE TOPIC huleedu.batch.spellcheck.phase.completed.v1 (literal)",
+        "User:spellchecker WRITE TOPIC huleedu.essay.spellcheck.results.v1 (literal)",
+        "User:spellchecker WRITE TOPIC huleedu.harness.dead_letter.v1 (literal)",
+    ]
