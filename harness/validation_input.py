@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from harness.envelope import loads
 from harness.errors import InputError
 
 WHOLE_DOCUMENT_LIMIT = 64 * 1024 * 1024
@@ -89,7 +90,7 @@ def _several_line_records(source: str, buffered: list[Line], *, complete: bool) 
     if complete:
         text = b"".join(line for _, line in buffered)
         try:
-            return [Record(source, buffered[0][0], json.loads(text.decode("utf-8")))]
+            return [Record(source, buffered[0][0], loads(text.decode("utf-8")))]
         except json.JSONDecodeError as exc:
             line = buffered[0][0] + exc.lineno - 1
             problem = f"not JSON ({exc.msg} at line {line}, column {exc.colno})"
@@ -104,7 +105,7 @@ def _several_line_records(source: str, buffered: list[Line], *, complete: bool) 
 def _line_record(source: str, line: Line) -> Record:
     number, raw = line
     try:
-        return Record(source, number, json.loads(raw.decode("utf-8")))
+        return Record(source, number, loads(raw.decode("utf-8")))
     except json.JSONDecodeError as exc:
         return Record(source, number, None, f"not JSON ({exc.msg} at column {exc.colno})")
     except (UnicodeDecodeError, RecursionError) as exc:
