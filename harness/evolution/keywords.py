@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from harness.evolution.changes import BOTH, NARROWER, NONE, WIDER, Change
 from harness.evolution.nodes import Node, Place
-from harness.rules import RULE_MARK, Level, rule_marks
-
-Step = Callable[[Node, Node, Place], Iterator[Change]]
 
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
@@ -85,7 +82,7 @@ def types(o: Node, n: Node, at: Place) -> Iterator[Change]:
         yield at.change("nullable-removed", NARROWER, "null is no longer allowed", rule=rule)
     ways = (WIDER if gained - {"null"} else NONE) | (NARROWER if lost - {"null"} else NONE)
     if ways:
-        detail = f"type {_type_text(old)} -> {_type_text(new)}"
+        detail = f"type {_typetext_of(old)} -> {_typetext_of(new)}"
         yield at.change(TYPE_KINDS[ways], ways, detail, rule=rule)
 
 
@@ -126,7 +123,7 @@ def _uncovered(these: frozenset[str] | None, by: frozenset[str] | None) -> froze
     return frozenset(t for t in listed if t not in by and not (t == "integer" and "number" in by))
 
 
-def _type_text(found: frozenset[str] | None) -> str:
+def _typetext_of(found: frozenset[str] | None) -> str:
     return "any" if found is None else "|".join(t for t in JSON_TYPES if t in found)
 
 
@@ -157,16 +154,16 @@ def strings(o: Node, n: Node, at: Place) -> Iterator[Change]:
 
 
 def _unordered(o: Node, n: Node, at: Place, keyword: str) -> Iterator[Change]:
-    motion = _presence(o, n, keyword)
+    motion = presence(o, n, keyword)
     if motion is None:
         return
     ways = {"added": NARROWER, "removed": WIDER, "changed": BOTH}[motion]
-    detail = f"{keyword} {_text(o, keyword)} -> {_text(n, keyword)}"
+    detail = f"{keyword} {text_of(o, keyword)} -> {text_of(n, keyword)}"
     rule = o.owner(keyword) or n.owner(keyword)
     yield at.change(f"{kebab(keyword)}-{motion}", ways, detail, rule=rule)
 
 
-def _presence(o: Node, n: Node, keyword: str) -> str | None:
+def presence(o: Node, n: Node, keyword: str) -> str | None:
     """``added``, ``removed``, ``changed`` or None (the same, or absent from both)."""
     if keyword not in o:
         return None if keyword not in n else "added"
@@ -175,7 +172,7 @@ def _presence(o: Node, n: Node, keyword: str) -> str | None:
     return None if same(o.get(keyword), n.get(keyword)) else "changed"
 
 
-def _text(node: Node, keyword: str) -> str:
+def text_of(node: Node, keyword: str) -> str:
     return shown(node.get(keyword)) if keyword in node else "none"
 
 
@@ -202,7 +199,7 @@ def bounds(o: Node, n: Node, at: Place) -> Iterator[Change]:
         motion = _motion(old, new)
         ways = NARROWER if _tightens(keyword, motion) else WIDER
         rule = o.owner(keyword) or n.owner(keyword)
-        detail = f"{keyword} {_text(o, keyword)} -> {_text(n, keyword)}"
+        detail = f"{keyword} {text_of(o, keyword)} -> {text_of(n, keyword)}"
         yield at.change(f"{kebab(keyword)}-{motion}", ways, detail, rule=rule)
 
 
@@ -225,7 +222,7 @@ def _motion(old: float | None, new: float | None) -> str:
     return "raised" if new > old else "lowered"
 
 
-# --- requirement, defaults, notes, marks, the rest ------------------------------------------
+# --- requirement, defaults, the rest ------------------------------------------
 
 
 def required(o: Node, n: Node, at: Place) -> Iterator[Change]:
@@ -249,37 +246,11 @@ def default(o: Node, n: Node, at: Place) -> Iterator[Change]:
     it meant the old default, a new receiver reads the new one (producers). A field that is
     always present never takes its default: then the change is compatible.
     """
-    motion = _presence(o, n, "default")
+    motion = presence(o, n, "default")
     if motion is not None:
         ways = NONE if at.required else BOTH
-        detail = f"default {_text(o, 'default')} -> {_text(n, 'default')}"
+        detail = f"default {text_of(o, 'default')} -> {text_of(n, 'default')}"
         yield at.change(f"default-{motion}", ways, detail)
-
-
-def notes(o: Node, n: Node, at: Place) -> Iterator[Change]:
-    """Descriptions, titles, examples: compatible, reported so that a reviewer sees them."""
-    for keyword in NOTES:
-        if _presence(o, n, keyword) is not None:
-            yield at.change(f"{kebab(keyword)}-changed", NONE, f"{keyword} changed")
-
-
-def marks(o: Node, n: Node, at: Place) -> Iterator[Change]:
-    """``x-rule`` marks: a mark added hands this node's keywords to a rule (they leave the
-    compatible schema, which the comparison of that schema reports as a widening)."""
-    old, new = rule_marks(o.keywords), rule_marks(n.keywords)
-    for rid in (r for r in new if r not in old):
-        moved = ", ".join(k for k, owner in n.owners.items() if owner == rid and _has(n, k))
-        detail = f"{RULE_MARK}: {rid} added ({moved or 'no keyword here'} now at the rule level)"
-        yield at.change("rule-mark-added", NONE, detail, subject=rid, rule=rid, level=Level.RULE)
-    for rid in (r for r in old if r not in new):
-        moved = ", ".join(k for k, owner in o.owners.items() if owner == rid and _has(o, k))
-        detail = f"{RULE_MARK}: {rid} removed ({moved or 'no keyword here'} now breaking)"
-        yield at.change("rule-mark-removed", NONE, detail, subject=rid, rule=rid, level=Level.RULE)
-
-
-def _has(node: Node, keyword: str) -> bool:
-    """Whether the node, as written, has the keyword (the compatible view may have dropped it)."""
-    return keyword in node or keyword in node.dropped
 
 
 def unknown(o: Node, n: Node, at: Place) -> Iterator[Change]:
@@ -287,23 +258,7 @@ def unknown(o: Node, n: Node, at: Place) -> Iterator[Change]:
     whose effect is not worked out is taken as breaking both ways."""
     names = dict.fromkeys([*o.keywords, *n.keywords])
     for keyword in (k for k in names if k not in KNOWN and not k.startswith("x-")):
-        if _presence(o, n, keyword) is not None:
-            detail = f"{keyword} {_text(o, keyword)} -> {_text(n, keyword)} (assumed both ways)"
+        if presence(o, n, keyword) is not None:
+            detail = f"{keyword} {text_of(o, keyword)} -> {text_of(n, keyword)} (assumed both ways)"
             rule = o.owner(keyword) or n.owner(keyword)
             yield at.change("keyword-changed", BOTH, detail, subject=keyword, rule=rule)
-
-
-VALUE_STEPS: tuple[Step, ...] = (
-    types,
-    enum,
-    const,
-    strings,
-    unique_items,
-    bounds,
-    required,
-    default,
-    notes,
-    marks,
-    unknown,
-)
-"""The steps the walker runs at every node pair, before it descends."""

@@ -27,15 +27,33 @@ branches (a branch added is taken as wider).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from harness.evolution import keywords
+from harness.evolution.annotations import marks, notes
 from harness.evolution.changes import NARROWER, NONE, WIDER, Change, Directions
-from harness.evolution.keywords import VALUE_STEPS, kebab
+from harness.evolution.keywords import kebab
 from harness.evolution.nodes import Node, Place, SchemaSide, as_schema
+from harness.evolution.sameness import SchemaEquality
 
 ADDITIONAL = "additionalProperties"
 Indexed = tuple[int, Any]
+Step = Callable[[Node, Node, Place], Iterator[Change]]
+VALUE_STEPS: tuple[Step, ...] = (
+    keywords.types,
+    keywords.enum,
+    keywords.const,
+    keywords.strings,
+    keywords.unique_items,
+    keywords.bounds,
+    keywords.required,
+    keywords.default,
+    keywords.unknown,
+    notes,
+    marks,
+)
+"""The steps run at every pair of nodes, before the walk descends."""
 
 
 class SchemaComparison:
@@ -44,9 +62,7 @@ class SchemaComparison:
     def __init__(self, old: SchemaSide, new: SchemaSide) -> None:
         self.old = old
         self.new = new
-        self._equal_refs: dict[str, bool] = {}
-        self._open: set[str] = set()
-        self._assumed = False
+        self._equal = SchemaEquality(old, new)
         # Literal equality settles a pair only when both sides drop the same keywords.
         self._literal_settles = old.compatible == new.compatible and _levels(old) == _levels(new)
 
@@ -59,7 +75,7 @@ class SchemaComparison:
         )
 
     def compare(self, old: Any, new: Any, at: Place) -> Iterator[Change]:
-        if self._literal_settles and self._same(old, new):
+        if self._literal_settles and self._equal.same(old, new):
             return
         o, n = self.old.node(old), self.new.node(new)
         if "$ref" in o or "$ref" in n:
@@ -249,7 +265,7 @@ class SchemaComparison:
         olds, news = list(enumerate(old)), list(enumerate(new))
         identical = []
         for j, b in list(news):
-            match = next(((i, a) for i, a in olds if self._same(a, b)), None)
+            match = next(((i, a) for i, a in olds if self._equal.same(a, b)), None)
             if match is not None:
                 olds.remove(match)
                 news.remove((j, b))
@@ -257,36 +273,6 @@ class SchemaComparison:
         count = min(len(olds), len(news))
         pairs = list(zip(olds, news, strict=False))
         return (pairs if self._literal_settles else identical + pairs), olds[count:], news[count:]
-
-    def _same(self, old: Any, new: Any) -> bool:
-        """Equal as written, following every ``$ref`` (the same pointer, equal targets)."""
-        if isinstance(old, Mapping) and isinstance(new, Mapping):
-            if old.keys() != new.keys():
-                return False
-            return all(
-                self._same_ref(v, new[k]) if k == "$ref" else self._same(v, new[k])
-                for k, v in old.items()
-            )
-        if isinstance(old, list) and isinstance(new, list):
-            return len(old) == len(new) and all(map(self._same, old, new))
-        return type(old) is type(new) and old == new
-
-    def _same_ref(self, old: Any, new: Any) -> bool:
-        if old != new or not isinstance(old, str):
-            return False
-        if old in self._equal_refs:
-            return self._equal_refs[old]
-        if old in self._open:  # a recursive schema: equal unless something else differs
-            self._assumed = True
-            return True
-        outer, self._assumed = self._assumed, False
-        self._open.add(old)
-        result = self._same(self.old.resolve(old), self.new.resolve(new))
-        self._open.discard(old)
-        if not result or not self._assumed or not self._open:  # not resting on an assumption
-            self._equal_refs[old] = result
-        self._assumed = outer or (self._assumed and bool(self._open))
-        return result
 
 
 def _siblings(node: Node) -> dict[str, Any]:
