@@ -1,11 +1,13 @@
-"""The ``pipeline-harness`` command line: lint the contract, validate payloads, list the rules.
+"""The ``pipeline-harness`` command line: lint the contract, validate payloads, list the rules,
+diff two versions of the contract.
 
 The layer above (pipeline_system.cli, the composition root) adds the commands that need more
 than the library: ``broker`` (from the kafka_broker package), ``up``, ``run``, ``demo`` ...
 
 Exit codes, the same for every command: 0 clean (``validate``: nothing breaking; rule breaches
-are warnings), 1 findings (a breaking record, or with ``--strict`` a rule breach; lint
-findings), 2 bad usage or environment (unknown channel, unreadable or missing file, no Java
+are warnings; ``diff``: nothing breaking, rule and compatible changes allowed), 1 findings (a
+breaking record, or with ``--strict`` a rule breach; lint findings; a breaking change), 2 bad
+usage or environment (unknown channel, unreadable or missing file or git revision, no Java
 ...), always with a one-line or one-paragraph message, never a traceback (for HarnessError
 and the error trees the layer above names, such as the broker's); 130 when interrupted,
 141 when the reader of the output went away (``| head``).
@@ -45,13 +47,15 @@ def build_parser(extra_commands: Sequence[ExtraCommands] = ()) -> argparse.Argum
         epilog="examples:\n"
         f"  {PROG} lint\n"
         f"  {PROG} rules\n"
-        f"  {PROG} validate --channel huleedu.els.batch.phase.outcome.v1 outcome.json\n",
+        f"  {PROG} validate --channel huleedu.els.batch.phase.outcome.v1 outcome.json\n"
+        f"  {PROG} diff git:HEAD~1 contracts/asyncapi.yaml\n",
     )
     parser.add_argument("--contract", type=Path, help="the AsyncAPI document (default: shipped)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_lint(commands)
     _add_rules(commands)
     _add_validate(commands)
+    _add_diff(commands)
     for add in extra_commands:
         add(commands)
     return parser
@@ -276,6 +280,53 @@ class _Tally:
             file=sys.stderr,
         )
         return 1 if self.breaking or (self.strict and self.rules_only) else 0
+
+
+def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="classify every change between two versions of the contract (a CI gate)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Compare two versions of the contract (asyncapi.yaml and the openapi.yaml "
+        "beside it) channel by channel, message by message, field by field and HTTP operation "
+        "by operation. OLD and NEW are files or git revisions, git:REV[:PATH] (PATH defaults "
+        "to contracts/asyncapi.yaml from the top of the repository).\n\nEach change is "
+        "breaking-for-consumers (wider: old receivers reject what senders may now send; the "
+        "receivers must change), breaking-for-producers (narrower: new receivers reject what "
+        "old senders send; the senders must change), breaking-both, rule (only a named clean "
+        "rule's keywords changed, see `pipeline-harness rules`) or compatible; each names the "
+        "services that must change.\n\nExit codes: 0 nothing breaking (rule and compatible "
+        "changes allowed), 1 a breaking change, 2 a side that cannot be read (a missing file "
+        "or revision, not YAML, not a valid contract).",
+        epilog="examples:\n"
+        f"  {PROG} diff git:HEAD~1 contracts/asyncapi.yaml\n"
+        f"  {PROG} diff git:origin/main contracts/asyncapi.yaml --format markdown > comment.md\n"
+        f"  {PROG} diff git:HEAD~3 git:HEAD --format json\n"
+        f"  {PROG} diff git:HEAD~1:contracts/asyncapi.yaml harness/data/asyncapi.yaml",
+    )
+    diff.add_argument("old", metavar="OLD", help="the contract before: FILE or git:REV[:PATH]")
+    diff.add_argument("new", metavar="NEW", help="the contract after: FILE or git:REV[:PATH]")
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text: a line per finding (default); json; markdown: a pull-request comment",
+    )
+    diff.set_defaults(func=_run_diff)
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from harness.evolution import diff_contracts
+    from harness.evolution.render import render, summary_line
+    from harness.evolution.sources import read_contract
+
+    result = diff_contracts(read_contract(args.old), read_contract(args.new))
+    output = render(result, args.format, old=args.old, new=args.new)
+    if output:
+        print(output)
+    if args.format == "text":
+        print(summary_line(result, args.old, args.new), file=sys.stderr)
+    return 1 if result.breaking else 0
 
 
 def main(

@@ -11,7 +11,8 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     │   ├── UnknownServiceError
     │   ├── UnknownOperationError
     │   ├── UnknownHttpOperationError     an HTTP method + path or operationId it lacks
-    │   └── UnknownRuleError              a rule id (x-rules) it does not declare
+    │   ├── UnknownRuleError              a rule id (x-rules) it does not declare
+    │   └── ContractRevisionError         a contract at a git revision (diff's git:REV[:PATH])
     ├── MessageError                  one message on the wire
     │   ├── EnvelopeDecodeError           not JSON, not an object
     │   └── ContractViolation             decoded, but breaks the contract (carries Violations)
@@ -114,6 +115,17 @@ class UnknownRuleError(_UnknownName):
     """A rule id the contract's ``x-rules`` does not declare."""
 
     kind = "rule"
+
+
+class ContractRevisionError(ContractError):
+    """The contract at a git revision (``git:REV[:PATH]``) cannot be read."""
+
+    def __init__(self, source: str, reason: str, *, revision: str, path: str, hint: str = ""):
+        self.source = source
+        self.revision = revision
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot read contract {source}: {reason}", hint=hint or None)
 
 
 # --- messages -------------------------------------------------------------------------------

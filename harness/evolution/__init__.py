@@ -9,10 +9,11 @@ A pure function over two loaded contracts::
     result.summary          # '1 breaking (1 for producers), 0 rule, 2 compatible'
 
 Modules, one concept each: ``changes`` (findings, directions, verdicts), ``nodes`` (a schema
-node as one level sees it), ``keywords`` (type, enum, bounds...), ``walk`` (the schema walk:
-$ref, fields, branches), ``levels`` (breaking versus rule), ``channels`` and ``declarations``
-(the Kafka half, services and rules), ``http`` (openapi.yaml), ``sources`` (a file or a git
-revision), ``render`` (text, JSON, Markdown).
+node as one level sees it), ``keywords`` (type, enum, bounds...), ``annotations`` (notes and
+x-rule marks), ``sameness`` (equality through $ref), ``walk`` (the schema walk: $ref, fields,
+branches), ``levels`` (breaking versus rule), ``channels`` and ``declarations`` (the Kafka
+half, services and rules), ``http`` (openapi.yaml), ``sources`` (a file or a git revision),
+``render`` (text, JSON, Markdown).
 """
 
 from __future__ import annotations
