@@ -134,13 +134,22 @@ def enum(o: Node, n: Node, at: Place) -> Iterator[Change]:
     if old is None or new is None:
         if old != new:
             kind, ways = ("enum-added", NARROWER) if old is None else ("enum-removed", WIDER)
-            yield at.change(kind, ways, f"enum {shown(old)} -> {shown(new)}", rule=rule)
+            detail = f"enum {_values_text(old)} -> {_values_text(new)}"
+            yield at.change(kind, ways, detail, rule=rule)
         return
     before, after = {shown(v): v for v in old}, {shown(v): v for v in new}
     for text in after.keys() - before.keys():
         yield at.change("enum-value-added", WIDER, f"{text} added", subject=text, rule=rule)
     for text in before.keys() - after.keys():
         yield at.change("enum-value-removed", NARROWER, f"{text} removed", subject=text, rule=rule)
+
+
+def _values_text(values: list[Any] | None, shown_at_most: int = 6) -> str:
+    if values is None:
+        return "none"
+    listed = ", ".join(shown(v) for v in values[:shown_at_most])
+    more = f" and {len(values) - shown_at_most} more" if len(values) > shown_at_most else ""
+    return f"[{listed}{more}]"
 
 
 def const(o: Node, n: Node, at: Place) -> Iterator[Change]:

@@ -14,6 +14,8 @@ from typing import Any
 from harness.evolution.changes import ChangeVerdict, ContractDiff, Finding
 
 FORMATS = ("text", "json", "markdown")
+MOST_ROWS = 150
+"""Rows per Markdown table at most (GitHub refuses a comment past 65,536 characters)."""
 
 
 def render(result: ContractDiff, form: str, *, old: str, new: str) -> str:
@@ -77,7 +79,9 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 def as_markdown(result: ContractDiff, old: str, new: str) -> str:
     """A pull-request comment: a heading, the verdict, a table of the breaking and rule
-    findings, and the compatible ones folded away."""
+    findings, and the compatible ones folded away. One change seen in many messages (a shared
+    schema) is one row naming them, so that the comment stays readable (and under GitHub's
+    size limit); the text and JSON formats keep one finding per message."""
     lines = [f"### Contract diff: `{old}` → `{new}`", ""]
     if not result.findings:
         return "\n".join([*lines, "No changes."])
@@ -93,12 +97,35 @@ def as_markdown(result: ContractDiff, old: str, new: str) -> str:
     return "\n".join(lines)
 
 
-def _table(findings: list[Finding]) -> list[str]:
+def _table(findings: list[Finding], most: int = MOST_ROWS) -> list[str]:
     rows = ["| Verdict | Change | Where | Must change | Detail |", "|---|---|---|---|---|"]
-    for f in findings:
-        cells = (f.label, f"`{f.kind}`", f"`{f.where}`", ", ".join(f.services), f.detail)
-        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    groups = _grouped(findings)
+    for first, subjects, services in groups[:most]:
+        cells = (first.label, f"`{first.kind}`", _where(first, subjects), ", ".join(services))
+        rows.append("| " + " | ".join(_cell(c) for c in (*cells, first.detail)) + " |")
+    if len(groups) > most:
+        rows.append(f"| … | {len(groups) - most} more rows | | | see `--format text` |")
     return rows
+
+
+def _grouped(findings: list[Finding]) -> list[tuple[Finding, list[str], list[str]]]:
+    """The same change (kind, place, detail, verdict) in several subjects, as one group."""
+    groups: dict[tuple[str, ...], tuple[Finding, list[str], list[str]]] = {}
+    for f in findings:
+        key = (f.verdict.value, f.kind, f.part, f.pointer, f.branch, f.detail, f.rule or "")
+        _, subjects, services = groups.setdefault(key, (f, [], []))
+        subjects.append(f.subject)
+        services.extend(s for s in f.services if s not in services)
+    return list(groups.values())
+
+
+def _where(first: Finding, subjects: list[str]) -> str:
+    if len(subjects) == 1:
+        return f"`{first.where}`"
+    place = " ".join(p for p in (first.part, first.pointer) if p) or "/"
+    named = ", ".join(s.split()[0] for s in subjects[:3])
+    more = f" and {len(subjects) - 3} more" if len(subjects) > 3 else ""
+    return f"`{place}` in {len(subjects)}: {named}{more}"
 
 
 def _cell(text: str) -> str:
