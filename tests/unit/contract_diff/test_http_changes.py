@@ -38,6 +38,14 @@ def _new_operation(api: Doc) -> None:
     }
 
 
+def _header(name: str, required: bool) -> Doc:
+    return {"name": name, "in": "header", "required": required, "schema": {"type": "string"}}
+
+
+def _optional_body() -> Doc:
+    return {"content": {"application/json": {"schema": {"type": "object"}}}}
+
+
 ROWS = [
     # HTTP
     row(
@@ -155,6 +163,26 @@ ROWS = [
         "HTTP operation removed",
         api_edit(lambda api: api["paths"].pop("/v1/batches")),
         Expect("http-operation-removed", PRODUCERS, ("els",), "POST /v1/batches"),
+    ),
+    row(
+        "HTTP optional parameter added",
+        api_edit(lambda api: get_batch(api)["parameters"].append(_header("X-Trace", False))),
+        Expect("parameter-added", COMPATIBLE, where="GET /v1/batches/{batch_id} header X-Trace"),
+    ),
+    row(
+        "HTTP response body removed",
+        api_edit(lambda api: get_batch(api)["responses"]["200"].pop("content")),
+        Expect(
+            "response-body-removed",
+            BOTH,
+            ("result_aggregator", "bos"),
+            "GET /v1/batches/{batch_id} response 200",
+        ),
+    ),
+    row(
+        "HTTP request body added where none was",
+        api_edit(lambda api: get_batch(api).__setitem__("requestBody", _optional_body())),
+        Expect("request-body-added", CONSUMERS, ("bos",), "GET /v1/batches/{batch_id} request"),
     ),
 ]
 

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from harness.contract import Contract
+from harness.evolution import diff_contracts
+from tests.unit.contract_diff import minimal
 from tests.unit.contract_diff.minimal import Doc
 from tests.unit.contract_diff.table import (
     BOTH,
@@ -275,6 +277,11 @@ ROWS = [
     ),
     # branches and references
     row(
+        "oneOf added",
+        set_("Prompt", "oneOf", value=[{"required": ["text"]}, {"maxProperties": 0}]),
+        Expect("one-of-added", PRODUCERS, ("bos",), f"{REGISTERED} /data/prompt (anyOf 0)"),
+    ),
+    row(
         "anyOf branch added",
         set_(
             "BatchRegisteredV1",
@@ -349,3 +356,28 @@ def test_a_schema_change(
     old: Contract, tmp_path: Path, edit: Edit, expected: tuple[Expect, ...]
 ) -> None:
     check(old, tmp_path, edit, expected)
+
+
+def _recursive(document: Doc) -> Doc:
+    essay = document["components"]["schemas"]["EssayRef"]
+    essay["properties"]["children"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/EssayRef"},
+    }
+    return document
+
+
+def test_a_recursive_schema_is_compared_once_per_path(tmp_path: Path) -> None:
+    before = minimal.contract(tmp_path / "old", _recursive(minimal.asyncapi()))
+    assert (
+        diff_contracts(
+            before, minimal.contract(tmp_path / "same", _recursive(minimal.asyncapi()))
+        ).findings
+        == ()
+    )
+    document = _recursive(minimal.asyncapi())
+    document["components"]["schemas"]["EssayRef"]["properties"]["essay_id"]["maxLength"] = 36
+    result = diff_contracts(before, minimal.contract(tmp_path / "new", document))
+    assert [(f.kind, f.where) for f in result.findings] == [
+        ("max-length-added", f"{OUTCOME} /data/essays/*/essay_id")
+    ]
