@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
+import pytest
+
 from harness.acl import WIRE_CHECK, Acl, contract_acls, principal_of
+from harness.cli import main
 from harness.contract import Contract
 
 
@@ -96,3 +100,21 @@ def test_the_spellchecker_gets_exactly_its_three_topics_its_group_and_the_dead_l
         "User:spellchecker WRITE TOPIC huleedu.essay.spellcheck.results.v1 (literal)",
         "User:spellchecker WRITE TOPIC huleedu.harness.dead_letter.v1 (literal)",
     ]
+
+
+def test_the_command_prints_json_a_machine_applies_and_filters_by_service(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["acl", "--format", "json", "--service", "bcs", "--topic-prefix", "t."]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {a["principal"] for a in listed} == {"User:bcs"}
+    assert set(listed[0]) == {"principal", "operation", "resource_type", "resource_name", "pattern"}
+    dead_letters = {"operation": "WRITE", "resource_name": "t.huleedu.harness.dead_letter.v1"}
+    assert any(dead_letters.items() <= acl.items() for acl in listed)
+
+
+def test_the_command_refuses_an_unknown_service_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["acl", "--service", "nope"]) == 2
+    assert "no service 'nope'" in capsys.readouterr().err
