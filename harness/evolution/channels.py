@@ -46,9 +46,8 @@ def channel_findings(old: Contract, new: Contract, levels: LeveledComparison) ->
     pairs, removed, added = pair_channels(old, new)
     for channel in removed:
         detail = f"channel {channel.id} ({channel.address}) removed"
-        yield finding(
-            Change("channel-removed", "", BOTH, detail), _subject(channel), _roles(old, channel)
-        )
+        change = Change("channel-removed", "", BOTH, detail)
+        yield finding(change, _subject(channel), _roles(old, channel))
     for channel in added:
         roles = _roles(new, channel)
         detail = f"channel {channel.id} ({channel.address}) added"
@@ -99,21 +98,22 @@ def _topic(old: Contract, new: Contract, before: Channel, after: Channel) -> Ite
     if before.address != after.address:
         detail = f"address {before.address} -> {after.address}"
         yield Change("channel-address-changed", "", BOTH, detail)
-    if after.partitions > before.partitions:
-        keyed = WIDER if after.message.key_pointer else NONE
-        detail = f"partitions {before.partitions} -> {after.partitions}" + (
-            ": one key's records before and after land on different partitions" if keyed else ""
-        )
-        yield Change("partitions-increased", "", keyed, detail)
-    elif after.partitions < before.partitions:
-        detail = f"partitions {before.partitions} -> {after.partitions} (the topic is recreated)"
-        yield Change("partitions-decreased", "", BOTH, detail)
-    if after.replicas != before.replicas:
-        yield Change(
-            "replicas-changed", "", NONE, f"replicas {before.replicas} -> {after.replicas}"
-        )
+    yield from _partitions(before, after)
     raw_o, raw_n = old.document["channels"][before.id], new.document["channels"][after.id]
     yield from annotation_changes(raw_o, raw_n, skip=CHANNEL_KEYS)
+
+
+def _partitions(before: Channel, after: Channel) -> Iterator[Change]:
+    counts = f"partitions {before.partitions} -> {after.partitions}"
+    if after.partitions > before.partitions:
+        keyed = WIDER if after.message.key_pointer else NONE
+        moved = ": one key's records before and after land on different partitions"
+        yield Change("partitions-increased", "", keyed, counts + (moved if keyed else ""))
+    elif after.partitions < before.partitions:
+        yield Change("partitions-decreased", "", BOTH, f"{counts} (the topic is recreated)")
+    if after.replicas != before.replicas:
+        detail = f"replicas {before.replicas} -> {after.replicas}"
+        yield Change("replicas-changed", "", NONE, detail)
 
 
 def _key(before: Channel, after: Channel) -> Iterator[Change]:

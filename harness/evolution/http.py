@@ -84,6 +84,9 @@ class _Operation:
 
     def _identity(self) -> Iterator[Change]:
         before, after = self.before, self.after
+        if before.id != after.id:  # paired by method and path: the id is not on the wire
+            detail = f"operationId {before.id} -> {after.id}"
+            yield Change("http-operation-renamed", "", NONE, detail)
         if before.label != after.label:
             detail = f"{before.label} -> {after.label}: callers must call the new route"
             yield Change("http-route-changed", "", BOTH, detail)

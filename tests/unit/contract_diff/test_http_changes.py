@@ -165,6 +165,11 @@ ROWS = [
         Expect("http-operation-removed", PRODUCERS, ("els",), "POST /v1/batches"),
     ),
     row(
+        "HTTP operationId renamed",
+        api_edit(lambda api: get_batch(api).__setitem__("operationId", "readBatch")),
+        Expect("http-operation-renamed", COMPATIBLE, where="GET /v1/batches/{batch_id}"),
+    ),
+    row(
         "HTTP optional parameter added",
         api_edit(lambda api: get_batch(api)["parameters"].append(_header("X-Trace", False))),
         Expect("parameter-added", COMPATIBLE, where="GET /v1/batches/{batch_id} header X-Trace"),
