@@ -304,10 +304,22 @@ def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         f"  {PROG} diff git:HEAD~1 contracts/asyncapi.yaml\n"
         f"  {PROG} diff git:origin/main contracts/asyncapi.yaml --format markdown > comment.md\n"
         f"  {PROG} diff git:HEAD~3 git:HEAD --format json\n"
+        f"  {PROG} diff --merge-base origin/main contracts/asyncapi.yaml\n"
         f"  {PROG} diff git:HEAD~1:contracts/asyncapi.yaml harness/data/asyncapi.yaml",
     )
-    diff.add_argument("old", metavar="OLD", help="the contract before: FILE or git:REV[:PATH]")
-    diff.add_argument("new", metavar="NEW", help="the contract after: FILE or git:REV[:PATH]")
+    diff.add_argument(
+        "old", metavar="OLD", nargs="?", help="the contract before: FILE or git:REV[:PATH]"
+    )
+    diff.add_argument(
+        "new", metavar="NEW", nargs="?", help="the contract after: FILE or git:REV[:PATH]"
+    )
+    diff.add_argument(
+        "--merge-base",
+        metavar="REF",
+        help="OLD is the contract where HEAD left REF (git merge-base REF HEAD), and the one "
+        "argument is NEW (default: contracts/asyncapi.yaml): the pull-request gate; without "
+        "that history here (no clone, REF unknown) it says so and exits 0",
+    )
     diff.add_argument(
         "--format",
         choices=("text", "json", "markdown"),
@@ -320,8 +332,19 @@ def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 def _run_diff(args: argparse.Namespace) -> int:
     from harness.evolution import diff_contracts
     from harness.evolution.render import render, summary_line
-    from harness.evolution.sources import read_contract
+    from harness.evolution.sources import DEFAULT_PATH, merge_base, read_contract
 
+    if args.merge_base:
+        if args.new is not None:
+            raise UsageError("with --merge-base give NEW only (OLD is the merge base)")
+        base = merge_base(args.merge_base)
+        args.new = args.old or DEFAULT_PATH
+        if base is None:
+            print(f"no merge base with {args.merge_base} here: nothing to compare", file=sys.stderr)
+            return 0
+        args.old = f"git:{base[:12]}"
+    elif args.old is None or args.new is None:
+        raise UsageError("diff needs OLD and NEW (or --merge-base REF [NEW])")
     result = diff_contracts(read_contract(args.old), read_contract(args.new))
     output = render(result, args.format, old=args.old, new=args.new)
     if output:

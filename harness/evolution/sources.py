@@ -113,3 +113,20 @@ class GitContract:
         return ContractRevisionError(
             self.source, reason, revision=self.revision, path=self.path, hint=hint
         )
+
+
+def merge_base(ref: str, *, cwd: Path | None = None) -> str | None:
+    """The commit where HEAD left ``ref`` (``git merge-base REF HEAD``), the revision a pull
+    request's contract is gated against; None when there is no such history here (not a
+    clone, a shallow clone, ``ref`` unknown)."""
+    try:
+        done = subprocess.run(
+            ["git", "merge-base", ref, "HEAD"],
+            cwd=cwd or Path.cwd(),
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return None
+    commit = done.stdout.decode().strip()
+    return commit if done.returncode == 0 and commit else None

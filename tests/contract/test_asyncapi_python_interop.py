@@ -37,6 +37,9 @@ from harness.contract import Contract
 
 codegen = pytest.importorskip("asyncapi_python_codegen.generators", reason="dev extra")
 PACKAGE = "aapy_generated"
+# datamodel-code-generator (which it drives) warns about its own future defaults and about
+# enum members it renames; neither is about the contract.
+pytestmark = pytest.mark.filterwarnings("ignore:::datamodel_code_generator")
 
 
 @pytest.fixture(scope="module")

@@ -247,4 +247,26 @@ def test_help_examples_parse_as_written(capsys: Capture) -> None:
     assert any("--format markdown" in e for e in examples)
     for example in examples:
         args = build_parser().parse_args(example.split(">")[0].split()[1:])
-        assert args.command == "diff" and args.old and args.new
+        assert args.command == "diff" and args.old and (args.new or args.merge_base)
+
+
+def test_the_merge_base_gate_compares_a_branch_with_where_it_left_main(
+    repo: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A branch that made note required is breaking against the commit it left main at."""
+    _git(repo, "branch", "-q", "main-line", "HEAD~1")
+    assert main(["diff", "--merge-base", "main-line", "../contracts/asyncapi.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert "field-required-added" in out and "bos" in out
+    _git(repo, "branch", "-q", "up-to-date", "HEAD")
+    monkeypatch.chdir(repo)
+    assert main(["diff", "--merge-base", "up-to-date"]) == 0  # NEW defaults to the contract
+
+
+def test_the_merge_base_gate_without_that_history_says_so_and_passes(
+    repo: Path, capsys: Capture
+) -> None:
+    assert main(["diff", "--merge-base", "origin/nowhere"]) == 0
+    assert "no merge base with origin/nowhere" in capsys.readouterr().err
+    assert main(["diff", "--merge-base", "HEAD", "a.yaml", "b.yaml"]) == 2
+    assert main(["diff", "only-one.yaml"]) == 2
