@@ -1,4 +1,5 @@
-"""The pytest plugin (entry point ``pipeline_harness``): contract, bus and wire-check fixtures.
+"""The pytest plugin (entry point ``pipeline_harness``): contract, bus, wire-check and message
+fixtures (``message_factory``: clean test messages of every channel, harness.message_factory).
 
 Installed with the package, so another repository's tests get them too::
 
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import os
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -27,6 +30,10 @@ from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.rules import Judgement
 from harness.settings import Settings
+from harness.validation import ContractValidator
+
+if TYPE_CHECKING:
+    from harness.message_factory import MessageFactory
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -112,3 +119,30 @@ def pipeline_wire(pipeline_observer: ContractObserver) -> Expectations:
     done = pipeline_wire.expect("batchPipelineCompleted", batch_id=batch_id, within_s=30)
     """
     return Expectations(pipeline_observer, within_s=30.0)
+
+
+@pytest.fixture(scope="session")
+def pipeline_validator(pipeline_contract: Contract) -> ContractValidator:
+    """The contract's validator, its schemas compiled once for the session."""
+    return ContractValidator(pipeline_contract)
+
+
+@pytest.fixture
+def message_factory(
+    pipeline_contract: Contract,
+    pipeline_validator: ContractValidator,
+    request: pytest.FixtureRequest,
+) -> MessageFactory:
+    """Clean messages of the contract for your consumer's tests, one call each::
+
+        def test_my_consumer(message_factory):
+            outcome = message_factory.build_envelope("ELSBatchPhaseOutcomeV1", data={...})
+            my_consumer.handle(outcome)  # a dict, exactly what goes on the wire
+
+    Seeded from the test's id: a test gets the same messages on every run, its neighbours other
+    ones (``message_factory.seed`` is the seed). See harness.message_factory.
+    """
+    from harness.message_factory import MessageFactory  # polyfactory, faker, the models: 1.5 s
+
+    seed = zlib.crc32(request.node.nodeid.encode("utf-8"))
+    return MessageFactory(pipeline_contract, seed=seed, validator=pipeline_validator)
