@@ -10,9 +10,12 @@ group that should have taken it, and against the dead-letter topic.
     python bench/faults.py --scenario bos-killed --runs 10
 
 Scenarios so far: ``bos-killed`` (SIGKILL ``serve bos`` at a uniformly random moment of a
-cj_assessment pipeline, start it again on the same database), ``poison`` (malformed messages
-on every consumed channel while good pipelines run) and ``redelivered`` (every message delivered
-twice while many pipelines run at once). The rest of issue 13's list is not built yet.
+cj_assessment pipeline, start it again on the same database), ``simulator-killed`` (the same
+for a stateless simulator), ``broker-killed`` (SIGKILL the broker itself mid-pipeline and start
+it again on the same log dir and port; needs the broker this runner starts, not an external
+one), ``poison`` (malformed messages on every consumed channel while good pipelines run) and
+``redelivered`` (every message delivered twice while many pipelines run at once). The rest of
+issue 13's list is not built yet.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any
+from typing import Any, Protocol
 
 from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_SERVICE, Delivery
 from harness.client import PipelineClient
@@ -46,17 +49,32 @@ from harness.expectations import Expectations
 from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.waiting import wait_for
-from kafka_broker import BrokerSettings, kafka_broker
+from kafka_broker import BrokerSettings, start_broker
+from kafka_broker.jvm import JvmBroker
 from pipeline_system.system import NEEDS_CONTENT, SIMULATORS
 from reference_impl import BatchConductorService, BatchOrchestratorService
 from steps.redelivery import Redelivery
 
 COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
 PROFILES = {
-    "short": {"bos-killed": 3, "poison": 100, "pipelines": 4, "redelivered": 10, "killed": 2},
-    "full": {"bos-killed": 50, "poison": 1000, "pipelines": 20, "redelivered": 100, "killed": 10},
+    "short": {
+        "bos-killed": 3,
+        "poison": 100,
+        "pipelines": 4,
+        "redelivered": 10,
+        "killed": 2,
+        "broker-killed": 2,
+    },
+    "full": {
+        "bos-killed": 50,
+        "poison": 1000,
+        "pipelines": 20,
+        "redelivered": 100,
+        "killed": 10,
+        "broker-killed": 10,
+    },
 }
-SCENARIOS = ("bos-killed", "simulator-killed", "poison", "redelivered")
+SCENARIOS = ("bos-killed", "simulator-killed", "broker-killed", "poison", "redelivered")
 STATELESS = ("spellchecker", "llm_provider")
 """The simulators whose state is only what Kafka and the content store hold, so a restart in
 their group resumes them; ELS and CJ keep theirs in memory (issue 13: ``up --state-dir``)."""
@@ -277,10 +295,43 @@ def simulator_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Pat
     return figures
 
 
+@dataclass
+class KilledBroker:
+    """The broker as a victim: SIGKILLed, down for a second, started again in place."""
+
+    broker: JvmBroker
+
+    def restart_after_kill(self) -> float:
+        return self.broker.kill_and_restart(down_s=1.0)
+
+
+def broker_killed(run: Run, broker: JvmBroker, prefix: str, runs: int, work: Path) -> Figures:
+    """The whole system (``up``) on the broker; the broker SIGKILLed at a uniformly random
+    moment of a cj_assessment run and started again on its log dir and port after 1 s: every
+    client reconnects, every run completes exactly once, nothing committed is lost."""
+    figures = Figures("broker-killed")
+    kafka = ("--bootstrap", broker.info.bootstrap_servers, "--topic-prefix", prefix)
+    system = Command("up", "--phase-timeout", "60", *kafka)
+    try:
+        system.running()
+        client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
+        _kill_during_runs(run, client, KilledBroker(broker), runs, random.Random(11), figures)
+    finally:
+        system.stop()
+    del work
+    return figures
+
+
+class Victim(Protocol):
+    def restart_after_kill(self) -> float:
+        """Kill it, start it again; the moment it was killed (``time.monotonic()``)."""
+        ...
+
+
 def _kill_during_runs(
     run: Run,
     client: PipelineClient,
-    victim: Command,
+    victim: Victim,
     runs: int,
     rng: random.Random,
     figures: Figures,
@@ -421,8 +472,14 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = args.scenario or list(SCENARIOS)
     contract = load_contract()
     lines: list[str] = []
-    with kafka_broker(BrokerSettings.from_env(os.environ), progress=print) as info:
+    broker = start_broker(BrokerSettings.from_env(os.environ), progress=print)
+    info = broker.info
+    try:
         for scenario in scenarios:
+            if scenario == "broker-killed" and not isinstance(broker, JvmBroker):
+                lines.append(f"broker-killed: not run (the broker is {info.provider}'s, not ours)")
+                print(lines[-1], flush=True)
+                continue
             prefix = f"faults-{uuid.uuid4().hex[:6]}."
             run = Run(contract, info.bootstrap_servers, prefix)
             try:
@@ -438,6 +495,11 @@ def main(argv: list[str] | None = None) -> int:
                     elif scenario == "simulator-killed":
                         figures = simulator_killed(
                             run, info.bootstrap_servers, prefix, profile["killed"], Path(tmp)
+                        )
+                    elif scenario == "broker-killed":
+                        assert isinstance(broker, JvmBroker)
+                        figures = broker_killed(
+                            run, broker, prefix, profile["broker-killed"], Path(tmp)
                         )
                     elif scenario == "redelivered":
                         figures = redelivered(
@@ -459,9 +521,12 @@ def main(argv: list[str] | None = None) -> int:
                 run.stop()
             lines.append(figures.line())
             print(lines[-1], flush=True)
+    finally:
+        broker.stop()
     print("\n== faults ==")
     print("\n".join(lines))
-    return 0 if all(" lost 0 " in line and " duplicates 0 " in line for line in lines) else 1
+    judged = [line for line in lines if "not run" not in line]
+    return 0 if all(" lost 0 " in line and " duplicates 0 " in line for line in judged) else 1
 
 
 if __name__ == "__main__":

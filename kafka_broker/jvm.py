@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kafka_broker.cds import adopt_dumped_archive, class_data_archive, dump_is_pending
@@ -21,10 +21,16 @@ from kafka_broker.errors import BrokerStartError
 from kafka_broker.info import BrokerInfo, Progress
 from kafka_broker.jars import ensure_kafka_jars, kafka_classpath
 from kafka_broker.java import find_java
-from kafka_broker.process import stop_child
+from kafka_broker.process import kill_child, stop_child
 from kafka_broker.properties import BrokerPorts, pick_free_ports
 from kafka_broker.settings import BrokerSettings
-from kafka_broker.startup import Launch, RetryableStart, start_attempt
+from kafka_broker.startup import (
+    Launch,
+    RetryableStart,
+    StartedBroker,
+    restart_in_place,
+    start_attempt,
+)
 from kafka_broker.workdir import sweep_stale_work_dirs
 
 PortPicker = Callable[[], BrokerPorts]
@@ -50,6 +56,22 @@ class JvmBroker:
     process: subprocess.Popen[bytes] = field(repr=False)
     progress: Progress | None = field(default=None, repr=False)
     stopped: bool = False
+    launch: Launch | None = field(default=None, repr=False)
+    started: StartedBroker | None = field(default=None, repr=False)
+
+    def kill_and_restart(self, *, down_s: float = 1.0) -> float:
+        """SIGKILL the broker as a crash would, leave it down ``down_s``, and start it again on
+        the same log dir and ports (clients reconnect to the same address); returns the time
+        it was killed (``time.monotonic()``). For fault tests (issue 13)."""
+        if self.launch is None or self.started is None or self.stopped:
+            raise BrokerStartError("only a running broker started here can be restarted")
+        killed_at = time.monotonic()
+        kill_child(self.process)
+        time.sleep(down_s)
+        self.started = restart_in_place(self.launch, self.started)
+        self.process = self.started.process
+        self.info = replace(self.info, pid=self.process.pid)
+        return killed_at
 
     def stop(self) -> None:
         """SIGTERM, wait <= 20 s, SIGKILL the process group; then remove the work dir."""
@@ -117,7 +139,9 @@ def _start_with_retries(
         info = BrokerInfo(
             broker.ports.bootstrap_servers, "jvm", broker.cluster_id, broker.process.pid, broker.log
         )
-        return JvmBroker(info, broker.work_dir, broker.process, progress)
+        return JvmBroker(
+            info, broker.work_dir, broker.process, progress, launch=launch, started=broker
+        )
     assert last is not None
     raise BrokerStartError(
         f"the Kafka broker did not start in {START_ATTEMPTS} attempts; the last one: {last}.",

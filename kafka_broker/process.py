@@ -65,6 +65,14 @@ def stop_child(process: subprocess.Popen[bytes], grace_s: float = STOP_GRACE_S) 
             process.wait()
 
 
+def kill_child(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL our child JVM's process group at once, as a crash would (no shutdown hook)."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def stop_recorded(pid: int, work_dir: Path, grace_s: float = STOP_GRACE_S) -> bool:
     """Stop a broker JVM another harness process started (a detached one), if it is ours.
 

@@ -42,6 +42,10 @@ _SINGLE_NODE_TUNING: dict[str, str] = {
     "num.recovery.threads.per.data.dir": "1",
     # One node has nobody to hand leadership to: stop at once.
     "controlled.shutdown.enable": "false",
+    # A broker killed and started again (a fault test) re-registers only once the controller
+    # has fenced its old session: 9 s by default, measured here as a 12 s restart.
+    "broker.heartbeat.interval.ms": "500",
+    "broker.session.timeout.ms": "2000",
 }
 
 

@@ -96,20 +96,35 @@ def start_attempt(launch: Launch, ports: BrokerPorts) -> StartedBroker:
         properties = work_dir / "server.properties"
         properties.write_text(server_properties(ports, work_dir / "data"))
         _format(launch, properties, cluster_id, deadline)
-        cds = launch.archive.options(work_dir) if launch.archive else []
-        process = spawn_broker(
-            launch.command("kafka.Kafka", str(properties), cds=cds),
-            log_path=work_dir / BROKER_LOG,
-            die_with_parent=not launch.detached,
-        )
-        started = StartedBroker(process, ports, cluster_id, work_dir)
-        try:
-            _wait_until_ready(started, launch, deadline, using_archive=_uses_archive(cds))
-        except BaseException:
-            stop_child(process, grace_s=5.0)
-            raise
+        return _run_ready(launch, ports, cluster_id, work_dir, deadline)
     except BaseException:
         shutil.rmtree(work_dir, ignore_errors=True)
+        raise
+
+
+def restart_in_place(launch: Launch, stopped: StartedBroker) -> StartedBroker:
+    """Start ``kafka.Kafka`` again on a stopped (or killed) broker's own work dir and ports:
+    the same cluster, with every record and committed offset it had (issue 13's broker
+    restart); it recovers its logs first if it was killed."""
+    deadline = time.monotonic() + launch.settings.broker_start_timeout_s
+    return _run_ready(launch, stopped.ports, stopped.cluster_id, stopped.work_dir, deadline)
+
+
+def _run_ready(
+    launch: Launch, ports: BrokerPorts, cluster_id: str, work_dir: Path, deadline: float
+) -> StartedBroker:
+    """Spawn the broker on a formatted work dir and wait until it is ready (or stop it)."""
+    cds = launch.archive.options(work_dir) if launch.archive else []
+    process = spawn_broker(
+        launch.command("kafka.Kafka", str(work_dir / "server.properties"), cds=cds),
+        log_path=work_dir / BROKER_LOG,
+        die_with_parent=not launch.detached,
+    )
+    started = StartedBroker(process, ports, cluster_id, work_dir)
+    try:
+        _wait_until_ready(started, launch, deadline, using_archive=_uses_archive(cds))
+    except BaseException:
+        stop_child(process, grace_s=5.0)
         raise
     return started
 

@@ -27,9 +27,10 @@ def jvm_settings() -> BrokerSettings:
     return replace(BrokerSettings.from_env(os.environ), bootstrap_servers=None, use_docker=False)
 
 
-def _round_trip(bootstrap: str) -> bytes | None:
-    """Produce one message to a new topic and read it back."""
-    topic = f"broker-smoke-{uuid.uuid4().hex[:8]}"
+def _round_trip(bootstrap: str, topic: str = "", *, offset: int = 0) -> bytes | None:
+    """Produce one message (to a new topic unless one is given) and read back the one at
+    ``offset``: after a restart, offset 0 is the message written before it."""
+    topic = topic or f"broker-smoke-{uuid.uuid4().hex[:8]}"
     producer = Producer({"bootstrap.servers": bootstrap})
     producer.produce(topic, b"hello")
     assert producer.flush(15) == 0
@@ -38,17 +39,22 @@ def _round_trip(bootstrap: str) -> bytes | None:
     )
     consumer.assign([TopicPartition(topic, 0, 0)])
     try:
-        message = consumer.poll(15)
-        return None if message is None or message.error() else message.value()
+        values = []
+        for _ in range(offset + 1):
+            message = consumer.poll(15)
+            if message is None or message.error():
+                return None
+            values.append(message.value())
+        return values[offset] if all(v == b"hello" for v in values) else None
     finally:
         consumer.close()
 
 
-def test_a_jvm_broker_starts_is_ours_carries_messages_and_stops_clean(
+def test_a_jvm_broker_starts_is_ours_carries_messages_survives_a_kill_and_stops_clean(
     jvm_settings: BrokerSettings,
 ) -> None:
     lines: list[str] = []
-    broker = start_broker(jvm_settings, progress=lines.append)
+    broker = start_jvm_broker(jvm_settings, progress=lines.append)
     info = broker.info
     try:
         assert info.provider == "jvm" and info.pid is not None and info.log_path is not None
@@ -56,12 +62,20 @@ def test_a_jvm_broker_starts_is_ours_carries_messages_and_stops_clean(
         assert admin.describe_cluster(request_timeout=10).result().cluster_id == info.cluster_id
         work_dir = info.log_path.parent
         assert (work_dir / "broker.pid").read_text().strip() == str(info.pid)
-        assert _round_trip(info.bootstrap_servers) == b"hello"
+        topic = f"broker-smoke-{uuid.uuid4().hex[:8]}"
+        assert _round_trip(info.bootstrap_servers, topic) == b"hello"
         assert any(line.startswith("Kafka broker ready at") for line in lines)
+
+        broker.kill_and_restart(down_s=0.5)  # SIGKILL, then the same dir and ports (issue 13)
+        assert not is_running(info.pid) and broker.info.pid != info.pid
+        assert broker.info.bootstrap_servers == info.bootstrap_servers
+        cluster = admin.describe_cluster(request_timeout=15).result().cluster_id
+        assert cluster == info.cluster_id  # the same cluster, not a new one on that port
+        assert _round_trip(info.bootstrap_servers, topic, offset=1) == b"hello"  # and its data
     finally:
         broker.stop()
 
-    assert not is_running(info.pid)
+    assert not is_running(info.pid) and not is_running(broker.info.pid or 0)
     assert not work_dir.exists()
     broker.stop()  # idempotent
 
