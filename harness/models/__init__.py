@@ -7,10 +7,11 @@ says which class models which message and body. All three are committed, and
 tests/unit/test_models_in_step.py regenerates them and compares byte for byte. After a contract
 change, run ``python -m harness.models.generate`` (or ``make models``)::
 
-    models = message_models("ELSBatchPhaseOutcomeV1")
-    outcome = models.envelope.model_validate_json(raw)  # the whole EventEnvelope, typed
-    outcome.data.phase_name                              # PhaseName.spellcheck
+    models = message_models("ELSBatchPhaseOutcomeV1")   # by name, for code that loops
+    models.envelope.model_validate_json(raw)             # the whole EventEnvelope
     request_model("registerBatch")                       # BatchRegistrationRequestV1
+    outcome = asyncapi.ELSBatchPhaseOutcomeV1Payload.model_validate_json(raw)  # typed
+    outcome.data.phase_name                              # PhaseName.spellcheck
 
 The generator options (harness/models/generate.py) keep what they can: aware datetimes
 (``AwareDatetime``), UUIDs, enums (``StrEnum``), the per-channel ``event_type`` (a ``Literal`` of
@@ -50,6 +51,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from harness.errors import UnknownHttpOperationError, UnknownMessageError
+from harness.models import _asyncapi as asyncapi
+from harness.models import _openapi as openapi
 from harness.models._index import MESSAGES, REQUEST_BODIES, RESPONSE_BODIES
 
 __all__ = [
@@ -57,7 +60,9 @@ __all__ = [
     "REQUEST_BODIES",
     "RESPONSE_BODIES",
     "MessageModels",
+    "asyncapi",
     "message_models",
+    "openapi",
     "request_model",
     "response_models",
 ]
