@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test lint bench faults kcat clean features-any-bos models
+.PHONY: demo test lint bench faults fuzz kcat clean features-any-bos models
 
 $(STAMP): pyproject.toml
 	@echo "==> setting up $(VENV) (once)"
@@ -49,6 +49,10 @@ bench: $(STAMP)
 # one figure line per scenario (the full profile takes several minutes).
 faults: $(STAMP)
 	$(BIN)/python bench/faults.py --profile full
+
+# 100k fuzzed payloads through both validation paths and every handler (issue 13; ~25 min).
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz.py --count 100000
 
 clean:
 	rm -rf $(VENV) .tox build *.egg-info reports

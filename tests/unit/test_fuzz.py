@@ -1,0 +1,56 @@
+"""The fuzz of the whole system (pipeline_system.fuzz): its payloads and its judgement."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+
+import pytest
+
+from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_SERVICE, DEAD_LETTER_TOPIC, Delivery
+from harness.contract import Contract
+from pipeline_system.fuzz import FuzzReport, _settle, fuzz_payloads, fuzz_system
+
+
+def test_the_payloads_are_a_third_each_clean_changed_and_garbled_and_repeat_by_seed(
+    contract: Contract,
+) -> None:
+    first = list(fuzz_payloads(contract, 30, seed=5))
+    assert Counter(kind for _, _, kind in first) == {"clean": 10, "mutated": 10, "bytes": 10}
+    assert first == list(fuzz_payloads(contract, 30, seed=5))
+    assert len({channel.id for channel, _, _ in first}) > 5
+    clean = [raw for _, raw, kind in first if kind == "clean"]
+    assert all(json.loads(raw)["event_type"] for raw in clean)
+
+
+def _letter(contract: Contract, service: str, reason: str) -> Delivery:
+    headers = {DEAD_LETTER_SERVICE: service, DEAD_LETTER_REASON: reason, DEAD_LETTER_TOPIC: "t"}
+    return Delivery(contract.dead_letter_channel, "dl", None, b"{}", headers)
+
+
+def test_a_handler_that_raised_is_a_crash_and_a_missing_refusal_is_counted(
+    contract: Contract,
+) -> None:
+    report = FuzzReport(expected_set_aside=3, completed_after=True)
+    dead = [
+        _letter(contract, "els", "breaking: /data ..."),
+        _letter(contract, "?", "KeyError: 'batch_id'"),
+        _letter(contract, "bos", ""),
+    ]
+    _settle(dead, report, within_s=0.2)
+    assert report.crashes == {"t KeyError": 1}
+    assert (report.set_aside, report.missing, report.without_reason) == (2, 1, 1)
+    assert not report.passed
+
+
+@pytest.mark.timeout(120)
+def test_a_small_fuzz_of_the_whole_system_passes(contract: Contract) -> None:
+    logging.disable(logging.WARNING)
+    try:
+        report = fuzz_system(contract, count=60, seed=3, within_s=60)
+    finally:
+        logging.disable(logging.NOTSET)
+    assert report.passed, report.line()
+    assert report.sent["breaking"] and report.sent["not-json-object"] and report.sent["clean"]
+    assert report.set_aside >= report.sent["not-json-object"]
