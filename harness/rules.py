@@ -24,7 +24,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal, Protocol
@@ -55,6 +55,14 @@ class Verdict(StrEnum):
     def fails(self, *, strict: bool) -> bool:
         """Whether this verdict fails a check run strict (rules count) or not."""
         return self is Verdict.BREAKING or (strict and self is Verdict.RULES)
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Verdict:
+        """The verdict the explaining path's findings give (breaking first, then rules)."""
+        listed = list(findings)
+        if any(f.breaking for f in listed):
+            return cls.BREAKING
+        return cls.RULES if listed else cls.CLEAN
 
 
 class Finding(Protocol):

@@ -141,19 +141,13 @@ class _Checker:
             return
         self.cases.add(mutant.case)
         findings = self._explain(mutant.document)
-        assert _level_of(findings) is fast, f"{_told(case, mutant)}: explain says {findings}"
+        assert Verdict.of(findings) is fast, f"{_told(case, mutant)}: explain says {findings}"
         if verdict is Verdict.RULES:
             assert {f.rule for f in findings} == {rule}, f"{_told(case, mutant)}: {findings}"
 
 
 def _told(case: str, mutant: Mutant) -> str:
     return f"{case}: {mutant.kind} at {mutant.pointer}"
-
-
-def _level_of(findings: list[Violation]) -> Verdict:
-    if any(f.breaking for f in findings):
-        return Verdict.BREAKING
-    return Verdict.RULES if findings else Verdict.CLEAN
 
 
 def _body_level(mutant: Mutant) -> Level:
