@@ -43,7 +43,7 @@ from typing import Any, Protocol
 
 from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_SERVICE, Delivery
 from harness.client import PipelineClient
-from harness.contract import Channel, Contract, Service, load_contract
+from harness.contract import Channel, Contract, load_contract
 from harness.errors import WaitTimeout
 from harness.expectations import Expectations
 from harness.kafka import KafkaBus
@@ -51,8 +51,7 @@ from harness.observer import ContractObserver
 from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, start_broker
 from kafka_broker.jvm import JvmBroker
-from pipeline_system.system import NEEDS_CONTENT, SIMULATORS
-from reference_impl import BatchConductorService, BatchOrchestratorService
+from pipeline_system.system import NEEDS_CONTENT, running_receivers
 from steps.redelivery import Redelivery
 
 COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
@@ -207,20 +206,6 @@ class Run:
                 if committed[where] <= message.offset:
                     left[f"{message.channel.id} by {service.id}"] += 1
         return left
-
-
-CONSUMES: dict[str, tuple[str, ...]] = {
-    "bos": BatchOrchestratorService.consumes,
-    "bcs": BatchConductorService.consumes,
-    **{sid: cls.consumes for sid, cls in SIMULATORS.items()},
-}
-"""What each service of the running system (up plus serve bos) subscribes to. The contract
-names more receivers beside the flow (BOS for BatchValidationErrorsV1, ...) than run here."""
-
-
-def running_receivers(contract: Contract, channel: Channel) -> list[Service]:
-    """The services of the running system that consume ``channel``."""
-    return [s for s in contract.receivers(channel) if channel.id in CONSUMES.get(s.id, ())]
 
 
 def free_port() -> int:

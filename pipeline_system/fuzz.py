@@ -46,14 +46,8 @@ from harness.observer import ContractObserver
 from harness.rules import Verdict
 from harness.validation import ContractValidator
 from harness.waiting import wait_for
-from pipeline_system.system import SIMULATORS, build_system
-from reference_impl import BatchConductorService, BatchOrchestratorService
+from pipeline_system.system import build_system, running_receivers
 
-CONSUMES: dict[str, tuple[str, ...]] = {
-    "bos": BatchOrchestratorService.consumes,
-    "bcs": BatchConductorService.consumes,
-    **{sid: cls.consumes for sid, cls in SIMULATORS.items()},
-}
 _BOUNDED: dict[str, dict[str, Any]] = {
     # The File Service simulator provisions as many essays as a registration expects (the real
     # one provisions what teachers upload): a valid registration of 3,000 essays is 3,000
@@ -96,18 +90,13 @@ class FuzzReport:
         )
 
 
-def receivers(contract: Contract, channel: Channel) -> list[str]:
-    """The services of the simulated system that consume ``channel``."""
-    return [s.id for s in contract.receivers(channel) if channel.id in CONSUMES.get(s.id, ())]
-
-
 def fuzz_payloads(
     contract: Contract, count: int, seed: int
 ) -> Iterator[tuple[Channel, bytes, str]]:
     """``count`` (channel, raw value, kind) from ``seed``: a third each clean, mutated, bytes."""
     rng = random.Random(seed)
     factory = MessageFactory(contract, seed=seed)
-    channels = [c for c in contract if not c.beside_the_flow and receivers(contract, c)]
+    channels = [c for c in contract if not c.beside_the_flow and running_receivers(contract, c)]
     for n in range(count):
         channel = rng.choice(channels)
         envelope = factory.build_envelope(channel.message.name, **_BOUNDED.get(channel.id, {}))
@@ -133,10 +122,11 @@ def fuzz_system(
     try:
         with build_system(contract, bus) as system:
             for channel, raw, _kind in fuzz_payloads(contract, count, seed):
-                level = _judge(validator, channel, raw, report)
+                level, document = _judge(validator, channel, raw, report)
                 if level in ("breaking", "not-json-object"):
-                    report.expected_set_aside += len(receivers(contract, channel))
-                bus.publish(channel, raw, key=_key(channel, raw))
+                    report.expected_set_aside += len(running_receivers(contract, channel))
+                key = message_key(channel, document) if document is not None else None
+                bus.publish(channel, raw, key=key)
             _settle(dead, report, within_s)
             observer.start()
             report.completed_after = _a_pipeline_completes(system.client(), observer)
@@ -146,25 +136,22 @@ def fuzz_system(
     return report
 
 
-def _judge(validator: ContractValidator, channel: Channel, raw: bytes, report: FuzzReport) -> str:
-    """The payload's level, counted; a disagreement of the two paths is recorded."""
+def _judge(
+    validator: ContractValidator, channel: Channel, raw: bytes, report: FuzzReport
+) -> tuple[str, Any]:
+    """The payload's level (counted) and its JSON object (None when it is none); a
+    disagreement of the two paths is recorded."""
     try:
         document = decode_json_object(raw, channel=channel.address)
     except EnvelopeDecodeError:
         report.sent["not-json-object"] += 1
-        return "not-json-object"
+        return "not-json-object", None
     fast = validator.verdict(channel, document)
-    findings = validator.explain(channel, document)
-    slow = (
-        Verdict.BREAKING
-        if any(v.breaking for v in findings)
-        else (Verdict.RULES if findings else Verdict.CLEAN)
-    )
+    slow = Verdict.of(validator.explain(channel, document))
     if fast is not slow:
         report.disagreements.append(f"{channel.id}: fast {fast}, explain {slow}: {raw[:200]!r}")
-    level = {Verdict.CLEAN: "clean", Verdict.RULES: "rules", Verdict.BREAKING: "breaking"}[fast]
-    report.sent[level] += 1
-    return level
+    report.sent[fast.value] += 1
+    return fast.value, document
 
 
 def _settle(dead: list[Delivery], report: FuzzReport, within_s: float) -> None:
@@ -202,13 +189,6 @@ def _a_pipeline_completes(client: Any, observer: ContractObserver) -> bool:
     except WaitTimeout:
         return False
     return bool(done.data.get("final_status") == "completed_successfully")
-
-
-def _key(channel: Channel, raw: bytes) -> str | None:
-    try:
-        return message_key(channel, json.loads(raw))
-    except (ValueError, TypeError, AttributeError):
-        return None
 
 
 def _mutated(document: Any, rng: random.Random) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 
 from harness.bus import Bus
 from harness.client import PipelineClient
-from harness.contract import Contract
+from harness.contract import Channel, Contract, Service
 from harness.exchanges import ExchangeLog
 from reference_impl import (
     BatchConductorService,
@@ -67,6 +67,18 @@ SIMULATORS: Mapping[str, type[Simulator]] = {
 REFERENCE_SERVICES = ("bos", "bcs")
 NEEDS_CONTENT = {"file_service", "spellchecker", "cj_assessment", "nlp"}
 SERVICES = (*REFERENCE_SERVICES, *SIMULATORS)
+CONSUMES: Mapping[str, tuple[str, ...]] = {
+    "bos": BatchOrchestratorService.consumes,
+    "bcs": BatchConductorService.consumes,
+    **{sid: cls.consumes for sid, cls in SIMULATORS.items()},
+}
+"""What each service of the simulated system subscribes to. The contract names more receivers
+beside the flow (BOS for BatchValidationErrorsV1, ...) than run here."""
+
+
+def running_receivers(contract: Contract, channel: Channel) -> list[Service]:
+    """The services of the simulated system that consume ``channel``."""
+    return [s for s in contract.receivers(channel) if channel.id in CONSUMES.get(s.id, ())]
 
 
 def without_option() -> dict[str, Any]:
