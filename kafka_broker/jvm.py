@@ -52,24 +52,29 @@ class JvmBroker:
     """
 
     info: BrokerInfo
-    work_dir: Path
-    process: subprocess.Popen[bytes] = field(repr=False)
+    started: StartedBroker = field(repr=False)
+    launch: Launch = field(repr=False)
     progress: Progress | None = field(default=None, repr=False)
     stopped: bool = False
-    launch: Launch | None = field(default=None, repr=False)
-    started: StartedBroker | None = field(default=None, repr=False)
+
+    @property
+    def work_dir(self) -> Path:
+        return self.started.work_dir
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        return self.started.process
 
     def kill_and_restart(self, *, down_s: float = 1.0) -> float:
         """SIGKILL the broker as a crash would, leave it down ``down_s``, and start it again on
         the same log dir and ports (clients reconnect to the same address); returns the time
         it was killed (``time.monotonic()``). For fault tests (issue 13)."""
-        if self.launch is None or self.started is None or self.stopped:
-            raise BrokerStartError("only a running broker started here can be restarted")
+        if self.stopped:
+            raise BrokerStartError("a stopped broker cannot be restarted; start a new one")
         killed_at = time.monotonic()
         kill_child(self.process)
         time.sleep(down_s)
         self.started = restart_in_place(self.launch, self.started)
-        self.process = self.started.process
         self.info = replace(self.info, pid=self.process.pid)
         return killed_at
 
@@ -139,9 +144,7 @@ def _start_with_retries(
         info = BrokerInfo(
             broker.ports.bootstrap_servers, "jvm", broker.cluster_id, broker.process.pid, broker.log
         )
-        return JvmBroker(
-            info, broker.work_dir, broker.process, progress, launch=launch, started=broker
-        )
+        return JvmBroker(info, broker, launch, progress)
     assert last is not None
     raise BrokerStartError(
         f"the Kafka broker did not start in {START_ATTEMPTS} attempts; the last one: {last}.",
