@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
+
+from kafka_broker.security import SaslCredentials
 
 Provider = Literal["external", "docker", "jvm"]
 Progress = Callable[[str], None]
@@ -29,6 +31,13 @@ class BrokerInfo:
     """The broker JVM's process id (provider "jvm" only)."""
     log_path: Path | None = None
     """The broker's own log (provider "jvm" only)."""
+    admin: SaslCredentials | None = None
+    """The super user's login of a secured broker (``--secure``); None: plaintext."""
+
+    @property
+    def client_config(self) -> dict[str, Any]:
+        """What a client adds to its settings to log in as the administrator ({} if plaintext)."""
+        return self.admin.client_config() if self.admin else {}
 
 
 class RunningBroker(Protocol):

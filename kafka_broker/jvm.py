@@ -23,6 +23,7 @@ from kafka_broker.jars import ensure_kafka_jars, kafka_classpath
 from kafka_broker.java import find_java
 from kafka_broker.process import kill_child, stop_child
 from kafka_broker.properties import BrokerPorts, pick_free_ports
+from kafka_broker.security import new_admin_credentials
 from kafka_broker.settings import BrokerSettings
 from kafka_broker.startup import (
     Launch,
@@ -110,7 +111,8 @@ def start_jvm_broker(
     archive = class_data_archive(java, classpath, libs.parent) if class_data_sharing else None
     sweep_stale_work_dirs()
     _say(progress, f"starting Apache Kafka {settings.kafka_version} (Java {java.version})...")
-    launch = Launch(settings, java, classpath, archive, detached)
+    admin = new_admin_credentials() if settings.secure else None
+    launch = Launch(settings, java, classpath, archive, detached, admin)
     broker = _start_with_retries(launch, pick_ports, progress)
     if not detached:
         atexit.register(broker.stop)
@@ -140,9 +142,18 @@ def _start_with_retries(
                 launch.archive.discard()  # the next attempt dumps a fresh one as it exits
             continue
         took = time.monotonic() - started
-        _say(progress, f"Kafka broker ready at {broker.ports.bootstrap_servers} in {took:.1f} s")
+        secured = " (secured: SASL/SCRAM, ACLs)" if launch.admin else ""
+        _say(
+            progress,
+            f"Kafka broker ready at {broker.ports.bootstrap_servers}{secured} in {took:.1f} s",
+        )
         info = BrokerInfo(
-            broker.ports.bootstrap_servers, "jvm", broker.cluster_id, broker.process.pid, broker.log
+            broker.ports.bootstrap_servers,
+            "jvm",
+            broker.cluster_id,
+            broker.process.pid,
+            broker.log,
+            admin=launch.admin,
         )
         return JvmBroker(info, broker, launch, progress)
     assert last is not None

@@ -7,6 +7,7 @@ exceptions become BrokerError.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from confluent_kafka import KafkaException
@@ -18,9 +19,12 @@ from kafka_broker.errors import BrokerError
 _QUIET: dict[str, Any] = {"log_level": 0}
 
 
-def describe_cluster_id(bootstrap_servers: str, *, timeout_s: float) -> str | None:
-    """The cluster id the broker at ``bootstrap_servers`` reports, or None if it did not answer."""
-    admin = AdminClient({"bootstrap.servers": bootstrap_servers, **_QUIET})
+def describe_cluster_id(
+    bootstrap_servers: str, *, timeout_s: float, client_config: Mapping[str, Any] | None = None
+) -> str | None:
+    """The cluster id the broker at ``bootstrap_servers`` reports, or None if it did not answer
+    (``client_config``: the login of a secured broker)."""
+    admin = AdminClient({"bootstrap.servers": bootstrap_servers, **_QUIET, **(client_config or {})})
     try:
         result = admin.describe_cluster(request_timeout=timeout_s).result(timeout=timeout_s + 1)
     except (KafkaException, TimeoutError):
@@ -29,9 +33,11 @@ def describe_cluster_id(bootstrap_servers: str, *, timeout_s: float) -> str | No
     return str(cluster_id) if cluster_id is not None else None
 
 
-def require_answer(bootstrap_servers: str, *, timeout_s: float) -> str | None:
+def require_answer(
+    bootstrap_servers: str, *, timeout_s: float, client_config: Mapping[str, Any] | None = None
+) -> str | None:
     """Check a broker answers (its metadata lists brokers); returns its cluster id."""
-    admin = AdminClient({"bootstrap.servers": bootstrap_servers, **_QUIET})
+    admin = AdminClient({"bootstrap.servers": bootstrap_servers, **_QUIET, **(client_config or {})})
     try:
         metadata = admin.list_topics(timeout=timeout_s)
     except KafkaException as exc:

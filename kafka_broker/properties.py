@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from kafka_broker.security import SaslCredentials, secured_listener_entries
+
 LOOPBACK = "127.0.0.1"
 NODE_ID = 1
 
@@ -86,8 +88,11 @@ def kafka_cluster_id() -> str:
             return candidate
 
 
-def server_properties(ports: BrokerPorts, data_dir: Path) -> str:
-    """The text of server.properties for one combined broker+controller on loopback."""
+def server_properties(
+    ports: BrokerPorts, data_dir: Path, *, admin: SaslCredentials | None = None
+) -> str:
+    """The text of server.properties for one combined broker+controller on loopback; with
+    ``admin``, secured (SASL listeners, an authorizer, ``admin`` the super user)."""
     entries = {
         "process.roles": "broker,controller",
         "node.id": str(NODE_ID),
@@ -102,6 +107,9 @@ def server_properties(ports: BrokerPorts, data_dir: Path) -> str:
         "log.dirs": _escape(str(data_dir)),
         **_SINGLE_NODE_TUNING,
     }
+    if admin is not None:
+        controller = f"{LOOPBACK}:{ports.controller}"
+        entries.update(secured_listener_entries(ports.bootstrap_servers, controller, admin))
     return "".join(f"{key}={value}\n" for key, value in entries.items())
 
 

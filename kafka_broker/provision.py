@@ -1,4 +1,5 @@
-"""Which broker to use: an external one, else Docker, else Kafka's jars on a JVM."""
+"""Which broker to use: an external one, else Docker, else Kafka's jars on a JVM (always the
+JVM when it must be secured: the secured broker is the local one)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from kafka_broker.docker import docker_engine_answers, start_docker_broker
+from kafka_broker.errors import BrokerError
 from kafka_broker.external import connect_external
 from kafka_broker.info import BrokerInfo, Progress, Provider, RunningBroker
 from kafka_broker.jvm import start_jvm_broker
@@ -18,7 +20,7 @@ def choose_provider(
     """The first provider that applies: external if configured, Docker if it answers, else JVM."""
     if settings.bootstrap_servers:
         return "external"
-    if settings.use_docker and docker_answers():
+    if settings.use_docker and not settings.secure and docker_answers():
         return "docker"
     return "jvm"
 
@@ -31,6 +33,12 @@ def start_broker(settings: BrokerSettings, *, progress: Progress | None = None) 
     threads, where only the atexit hook stops the broker; see kafka_broker.process).
     """
     provider = choose_provider(settings)
+    if provider == "external" and settings.secure:
+        raise BrokerError(
+            f"--secure starts a secured local broker; it cannot secure the cluster at "
+            f"{settings.bootstrap_servers}.",
+            hint="apply `pipeline-harness acl --format json` there yourself, or drop --bootstrap",
+        )
     if provider == "external":
         assert settings.bootstrap_servers is not None
         return connect_external(settings.bootstrap_servers)

@@ -42,6 +42,10 @@ class BrokerSettings:
     """Names the detached broker's record (``--name``); None: one record per working
     directory, so that two projects or users never join each other's broker by accident."""
 
+    secure: bool = False
+    """Start the local broker secured (``--secure``): SASL/SCRAM logins, Kafka's
+    StandardAuthorizer, an administrator with a fresh password (kafka_broker.security)."""
+
     work_dir: Path = field(default_factory=Path.cwd)
     """The working directory the default detached-broker record is scoped to."""
 
@@ -64,4 +68,5 @@ class BrokerSettings:
             use_docker=env.get("PIPELINE_HARNESS_DOCKER", "1") not in ("0", "false", "no"),
             java_home=Path(java_home) if java_home else None,
             broker_name=env.get("PIPELINE_HARNESS_BROKER_NAME") or None,
+            secure=env.get("PIPELINE_HARNESS_SECURE", "0") in ("1", "true", "yes"),
         )

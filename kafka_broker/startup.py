@@ -14,7 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from kafka_broker.cds import ClassDataArchive
 from kafka_broker.errors import BrokerStartError
@@ -22,6 +22,7 @@ from kafka_broker.java import JavaRuntime
 from kafka_broker.probes import describe_cluster_id
 from kafka_broker.process import spawn_broker, stop_child
 from kafka_broker.properties import LOOPBACK, BrokerPorts, kafka_cluster_id, server_properties
+from kafka_broker.security import SaslCredentials, scram_format_arguments
 from kafka_broker.settings import BrokerSettings
 from kafka_broker.workdir import new_work_dir
 
@@ -53,6 +54,13 @@ class Launch:
     classpath: str
     archive: ClassDataArchive | None
     detached: bool
+    admin: SaslCredentials | None = None
+    """The super user of a secured broker (``settings.secure``); None: plaintext, no ACLs."""
+
+    @property
+    def client_config(self) -> dict[str, Any]:
+        """What a client of this broker adds to its settings to log in ({} when plaintext)."""
+        return self.admin.client_config() if self.admin else {}
 
     def command(self, main_class: str, *args: str, cds: list[str]) -> list[str]:
         """The java command line for one of Kafka's main classes."""
@@ -94,7 +102,7 @@ def start_attempt(launch: Launch, ports: BrokerPorts) -> StartedBroker:
     try:
         cluster_id = kafka_cluster_id()
         properties = work_dir / "server.properties"
-        properties.write_text(server_properties(ports, work_dir / "data"))
+        properties.write_text(server_properties(ports, work_dir / "data", admin=launch.admin))
         _format(launch, properties, cluster_id, deadline)
         return _run_ready(launch, ports, cluster_id, work_dir, deadline)
     except BaseException:
@@ -139,6 +147,7 @@ def _format(launch: Launch, properties: Path, cluster_id: str, deadline: float) 
         f"--cluster-id={cluster_id}",
         "-c",
         str(properties),
+        *(scram_format_arguments(launch.admin) if launch.admin else []),
         cds=cds,
     )
     try:
@@ -185,7 +194,11 @@ def _wait_until_ready(
                 hint="a slow or overloaded machine may need a longer broker_start_timeout_s",
             )
         if _accepts(ports.client):
-            seen = describe_cluster_id(ports.bootstrap_servers, timeout_s=min(2.0, remaining))
+            seen = describe_cluster_id(
+                ports.bootstrap_servers,
+                timeout_s=min(2.0, remaining),
+                client_config=launch.client_config,
+            )
             if seen == broker.cluster_id:
                 return
             if seen is not None:
