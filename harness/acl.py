@@ -12,7 +12,8 @@ the least privilege a broker with an authorizer needs (issue 16):
   the idempotent producer's cluster permission (KIP-679), so no cluster ACL is listed.
 
 The wire check has its own principal (``WIRE_CHECK``): READ on every topic and on groups
-whose name starts with ``tap-`` (a tap's group, harness.kafka.bus).
+whose name starts with ``tap-`` (a tap's group, harness.kafka.bus), and, like every principal,
+WRITE on the dead-letter topic (which also gives its idempotent producer its producer id).
 
 Example::
 
@@ -94,4 +95,5 @@ def _service_acls(contract: Contract, service_id: str, prefix: str, who: str) ->
 def _wire_check_acls(contract: Contract, prefix: str, who: str) -> set[Acl]:
     addresses = [c.address for c in contract] + [contract.dead_letter_address]
     topics = {Acl(who, "READ", "TOPIC", prefix + address) for address in addresses}
-    return topics | {Acl(who, "READ", "GROUP", TAP_GROUP_PREFIX, "PREFIXED")}
+    dead_letters = {Acl(who, "WRITE", "TOPIC", prefix + contract.dead_letter_address)}
+    return topics | dead_letters | {Acl(who, "READ", "GROUP", TAP_GROUP_PREFIX, "PREFIXED")}

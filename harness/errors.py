@@ -17,6 +17,7 @@ field, what was expected, what was seen, a hint), as fields and in its one-parag
     │   ├── EnvelopeDecodeError           not JSON, not an object
     │   └── ContractViolation             decoded, but breaks the contract (carries Violations)
     ├── BusError                      publishing or consuming (client-library errors, translated)
+    │   └── NotAuthorized                 a secured broker refused a principal (ACLs, a login)
     ├── UsageError                    a command's options do not fit together
     ├── InputError                    a file of records to validate cannot be read
     ├── ClientError                   an HTTP call to a service (BOS, BCS, content) failed
@@ -204,6 +205,30 @@ class BusError(HarnessError):
     def __init__(self, message: str, *, channel: str | None = None, hint: str | None = None):
         self.channel = channel
         super().__init__(message, hint=hint)
+
+
+class NotAuthorized(BusError):
+    """A secured broker refused this principal: a topic it may not write or read, a consumer
+    group it may not join (the contract's ACLs, harness.acl), or a login it did not accept."""
+
+    def __init__(
+        self,
+        principal: str,
+        action: str,
+        resource: str,
+        *,
+        code: str,
+        channel: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.principal, self.action, self.resource, self.code = principal, action, resource, code
+        super().__init__(
+            f"the broker refused {principal} to {action} {resource} ({code}).",
+            channel=channel,
+            hint=hint
+            or "with ACLs from the contract a service may write only the channels it sends and "
+            "read only those it receives, in its own consumer group (`pipeline-harness acl`)",
+        )
 
 
 class UsageError(HarnessError):

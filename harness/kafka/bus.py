@@ -26,9 +26,11 @@ from harness.bus import Delivery, DeliveryHandler, dead_letter_headers, encode_v
 from harness.contract import Channel, Contract
 from harness.envelope import Envelope
 from harness.kafka.admin import ClusterAdmin
+from harness.kafka.authorization import LoginWatch
 from harness.kafka.consumer import KafkaSubscription
 from harness.kafka.publisher import Publisher
 from harness.kafka.tuning import KafkaTuning
+from kafka_broker.security import SaslCredentials
 
 
 class KafkaBus:
@@ -42,16 +44,26 @@ class KafkaBus:
         topic_prefix: str = "",
         client_id: str = "pipeline-harness",
         tuning: KafkaTuning | None = None,
+        credentials: SaslCredentials | None = None,
+        manage_topics: bool = True,
     ) -> None:
         self.contract = contract
         self.bootstrap_servers = bootstrap_servers
         self.topic_prefix = topic_prefix
         self.client_id = client_id
         self.tuning = tuning or KafkaTuning()
+        self.credentials = credentials
+        """The SASL login on a secured cluster (harness.security); None: plaintext."""
+        self.manage_topics = manage_topics
+        """Create the contract's topics on ``start()``: a service's principal on a secured
+        cluster may not (the administrator's bus does it)."""
+        self.logins = LoginWatch(self.principal)
         self.publisher = Publisher(
             self._common_config(),
             linger_ms=self.tuning.linger_ms,
             timeout_s=self.tuning.publish_timeout_s,
+            principal=self.principal,
+            logins=self.logins,
         )
         self._admin = ClusterAdmin(self._common_config())
         self._subscriptions: list[KafkaSubscription] = []
@@ -63,13 +75,26 @@ class KafkaBus:
     def start(self) -> None:
         if self.publisher.started:
             return
-        self.ensure_topics()
+        if self.manage_topics:
+            self.ensure_topics()
         self.publisher.start()
 
     def stop(self) -> None:
         for subscription in list(self._subscriptions):
             subscription.stop()
         self.publisher.stop()
+
+    @property
+    def principal(self) -> str:
+        """Who this bus is to a secured broker (``User:<name>``), for error messages."""
+        return self.credentials.principal if self.credentials else "this client"
+
+    def channel_of(self, topic: str) -> str | None:
+        """The contract channel id of one of this run's topics (None if it models none)."""
+        address = topic.removeprefix(self.topic_prefix)
+        if address == self.contract.dead_letter_address:
+            return self.contract.dead_letter_channel.id
+        return next((c.id for c in self.contract if c.address == address), None)
 
     def topic(self, channel: Channel) -> str:
         """The Kafka topic of ``channel`` in this run."""
@@ -179,9 +204,13 @@ class KafkaBus:
                 self._subscriptions.remove(subscription)
 
     def _common_config(self) -> dict[str, Any]:
-        return {
+        config: dict[str, Any] = {
             "bootstrap.servers": self.bootstrap_servers,
             "client.id": self.client_id,
             "socket.nagle.disable": True,
             "log_level": 3,
+            "error_cb": self.logins,
         }
+        if self.credentials is not None:
+            config.update(self.credentials.client_config())
+        return config

@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections import deque
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, Message, TopicPartition
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Message,
+    TopicPartition,
+)
 
 from harness.bus import ConsumerCrashed, Delivery, DeliveryHandler
 from harness.contract import Channel
 from harness.errors import BusError
+from harness.kafka.authorization import LoginWatch, refusal
 from harness.kafka.publisher import Publisher, Receipt
 from harness.kafka.tuning import KafkaTuning
 
@@ -27,6 +36,10 @@ class SubscriptionOwner(Protocol):
 
     publisher: Publisher
     tuning: KafkaTuning
+    logins: LoginWatch
+
+    @property
+    def principal(self) -> str: ...
 
     def topic(self, channel: Channel) -> str: ...
 
@@ -71,7 +84,15 @@ class KafkaSubscription:
         self._thread.start()
 
     def wait_assigned(self, timeout_s: float = 30.0) -> None:
-        if not self._assigned.wait(timeout_s):
+        """Block until the group gave this member its partitions; raise why it cannot be (a
+        secured broker's refusal, a failed login) as soon as that is known."""
+        deadline = time.monotonic() + timeout_s
+        while not self._assigned.wait(0.05):
+            if self.error is not None:
+                raise self.error
+            self.bus.logins.check()
+            if time.monotonic() < deadline:
+                continue
             raise BusError(
                 f"consumer group {self.group!r} got no partitions within {timeout_s:.0f} s",
                 hint="is another member of the group holding them?",
@@ -98,15 +119,33 @@ class KafkaSubscription:
         try:
             while not self._stopping.is_set() and healthy:
                 message = self._consumer.poll(self.bus.tuning.poll_timeout_s)
-                if message is not None and message.error() is None:
+                error = message.error() if message is not None else None
+                if message is not None and error is None:
                     healthy = self._handle(message)
-                # (an error event is transient, e.g. a broker restarting: librdkafka retries)
+                elif error is not None:
+                    healthy = self._on_error(error)
                 healthy = healthy and self._commit_acknowledged()
             if healthy:
                 self._settle()
+        except BusError as exc:  # the producer failed for good (a refused principal, say)
+            self.error = exc
         finally:
             self._consumer.close()
             self.bus.forget(self)
+
+    def _on_error(self, error: KafkaError) -> bool:
+        """An error event: a secured broker's refusal stops the subscription (``error`` says
+        why); anything else is transient (a broker restarting, say): librdkafka retries."""
+        topics = ", ".join(self._by_topic)
+        resource = f"consumer group {self.group}" if self.group else f"topics {topics}"
+        if error.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED:
+            resource = f"topics {topics}"
+        action = "join" if resource.startswith("consumer group") else "read"
+        refused = refusal(error, self.bus.principal, action, resource)
+        if refused is None:
+            return True
+        self.error = refused
+        return False
 
     def _handle(self, message: Message) -> bool:
         """Run the handler; False when it simulated a crash (nothing more is committed)."""
@@ -135,7 +174,7 @@ class KafkaSubscription:
             message, receipts = self._in_flight[0]
             failed = next((r for r in receipts if r.error is not None), None)
             if failed is not None:
-                self.error = failed.failure()
+                self.error = failed.failure(self.bus.principal)
                 break
             self._in_flight.popleft()
             done[(message.topic() or "", message.partition() or 0)] = (message.offset() or 0) + 1

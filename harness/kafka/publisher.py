@@ -17,6 +17,7 @@ from typing import Any
 from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
 from harness.errors import BusError
+from harness.kafka.authorization import LoginWatch, refusal
 
 
 class Receipt:
@@ -31,9 +32,16 @@ class Receipt:
         self.error = error
         self.done.set()
 
-    def failure(self) -> BusError:
-        """The BusError of a receipt that came back with an error."""
-        return BusError(f"publishing to {self.topic} failed: {self.error}", channel=self.channel)
+    def failure(self, principal: str = "this client") -> BusError:
+        """The BusError of a receipt that came back with an error (NotAuthorized when a
+        secured broker refused ``principal`` to write the topic)."""
+        refused = refusal(
+            self.error, principal, "write to", f"topic {self.topic}", channel=self.channel
+        )
+        if refused is not None:
+            return refused
+        text = self.error.str() if self.error is not None else "unknown error"
+        return BusError(f"publishing to {self.topic} failed: {text}", channel=self.channel)
 
 
 class Publisher:
@@ -46,9 +54,19 @@ class Publisher:
         publisher.produce("run-1.topic", b"{}", key="k", headers=None, channel="topic")
     """
 
-    def __init__(self, config: Mapping[str, Any], *, linger_ms: int, timeout_s: float) -> None:
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        *,
+        linger_ms: int,
+        timeout_s: float,
+        principal: str = "this client",
+        logins: LoginWatch | None = None,
+    ) -> None:
         self._config = {**config, "enable.idempotence": True, "acks": "all", "linger.ms": linger_ms}
         self.timeout_s = timeout_s
+        self.principal = principal
+        self.logins = logins or LoginWatch(principal)
         self._producer: Producer | None = None
         self._handler_context = threading.local()
 
@@ -99,20 +117,23 @@ class Publisher:
         for receipt in receipts:
             while not receipt.done.is_set():
                 producer.poll(0.001)  # serves delivery callbacks, ours or another thread's
+                self.logins.check()
                 if time.monotonic() > deadline:
                     raise BusError(
                         f"no acknowledgement for a message to {receipt.topic}",
                         channel=receipt.channel,
                     )
             if receipt.error is not None:
-                raise BusError(
-                    f"publishing to {receipt.topic} failed: {receipt.error.str()}",
-                    channel=receipt.channel,
-                )
+                raise receipt.failure(self.principal)
 
     def serve_receipts(self) -> None:
         """Run the delivery callbacks that are due, without waiting."""
-        self._require_producer().poll(0)
+        try:
+            self._require_producer().poll(0)
+        except KafkaException as exc:  # a fatal producer error (librdkafka raises it here)
+            error: KafkaError = exc.args[0]
+            refused = refusal(error, self.principal, "produce on", "the cluster")
+            raise refused or BusError(f"the producer failed: {error.str()}") from None
 
     @contextmanager
     def deferring(self) -> Iterator[list[Receipt]]:

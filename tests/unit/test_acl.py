@@ -70,12 +70,13 @@ def test_a_service_that_receives_nothing_has_no_group(contract: Contract) -> Non
     assert not [a for a in acls if a.principal == "User:api_gateway" and a.resource_type == "GROUP"]
 
 
-def test_the_wire_check_reads_every_topic_and_its_tap_groups_and_writes_nothing(
+def test_the_wire_check_reads_every_topic_and_its_tap_groups_and_writes_only_dead_letters(
     contract: Contract,
 ) -> None:
     acls = [a for a in contract_acls(contract) if a.principal == principal_of(WIRE_CHECK)]
-    assert {a.operation for a in acls} == {"READ"}
-    topics = {a.resource_name for a in acls if a.resource_type == "TOPIC"}
+    writes = [a.resource_name for a in acls if a.operation == "WRITE"]
+    assert writes == [contract.dead_letter_address]
+    topics = {a.resource_name for a in acls if a.resource_type == "TOPIC" and a.operation == "READ"}
     assert topics == {c.address for c in contract} | {contract.dead_letter_address}
     assert [a.pattern for a in acls if a.resource_type == "GROUP"] == ["PREFIXED"]
 
