@@ -87,6 +87,14 @@ class SecuredCluster:
     topic_prefix: str
     acls: tuple[Acl, ...]
 
+    @classmethod
+    def joined(
+        cls, contract: Contract, bootstrap_servers: str, logins: ClusterLogins, topic_prefix: str
+    ) -> SecuredCluster:
+        """A cluster secured elsewhere (``up --secure --logins FILE``): its logins; which ACLs
+        it holds is its administrator's business."""
+        return cls(contract, bootstrap_servers, logins, topic_prefix, ())
+
     def bus(self, name: str, *, tuning: KafkaTuning | None = None) -> KafkaBus:
         """A (not yet started) bus logged in as one service, or as the wire check; it does
         not create topics (the administrator did)."""

@@ -21,10 +21,12 @@ from kafka_broker.detached import (
     forget_detached,
     read_detached,
     start_detached,
+    state_path,
     stop_detached,
 )
 from kafka_broker.errors import BrokerError
 from kafka_broker.provision import start_broker
+from kafka_broker.security import login_env_lines
 from kafka_broker.settings import BrokerSettings
 from kafka_broker.terminal import Note, progress_printer, wait_for_interrupt
 
@@ -48,7 +50,21 @@ def settings_from_args(args: argparse.Namespace) -> BrokerSettings:
         settings = replace(settings, bootstrap_servers=args.bootstrap)
     if getattr(args, "broker_name", None):
         settings = replace(settings, broker_name=args.broker_name)
+    if getattr(args, "secure", False):
+        settings = replace(settings, secure=True)
     return settings
+
+
+def add_secure_option(parser: argparse.ArgumentParser, *, help: str | None = None) -> None:
+    """``--secure``: a secured local broker (SASL/SCRAM logins, ACLs enforced)."""
+    parser.add_argument(
+        "--secure",
+        action="store_true",
+        help=help
+        or "start the local broker secured: SASL/SCRAM-SHA-512 logins on loopback and Kafka's "
+        "StandardAuthorizer, with an administrator as the only super user (env "
+        "PIPELINE_HARNESS_SECURE=1)",
+    )
 
 
 def add_broker_commands(
@@ -130,9 +146,11 @@ def _add_start(actions: Actions, factory: SettingsFactory, prog: str) -> None:
             "recorded under the cache dir for `broker status` and `broker stop`."
         ),
         epilog=f"examples:\n  {prog} start\n  {prog} start --detach\n"
+        f"  {prog} start --detach --secure           # logins and ACLs enforced\n"
         f"  {prog} start --bootstrap 127.0.0.1:9092   # check an existing broker answers",
     )
     start.add_argument("--detach", action="store_true", help="leave the broker running and return")
+    add_secure_option(start)
     add_bootstrap_option(start, help="use this running broker (host:port) instead")
     start.set_defaults(func=_start_command(factory, prog))
 
@@ -177,6 +195,11 @@ def _start_command(factory: SettingsFactory, prog: str) -> Command:
             record = start_detached(settings, progress=note)
             print(record.bootstrap_servers, flush=True)
             note(f"left running (pid {record.pid}, log {record.log_path}); stop: {prog} stop")
+            if record.login is not None:
+                note(
+                    f"secured: the administrator's login is in {state_path(settings)} (this "
+                    "user only); commands of this directory use it"
+                )
             return 0
         return _serve_until_interrupted(settings, note)
 
@@ -221,6 +244,7 @@ def _status_command(factory: SettingsFactory, prog: str) -> Command:
             ("provider", record.provider),
             ("uptime", _duration(record.uptime_s)),
             ("cluster", record.cluster_id or "-"),
+            ("security", "SASL/SCRAM, ACLs (admin login recorded)" if record.login else "none"),
             ("log", record.log_path or "-"),
         ):
             print(f"{label:<9}{value}")
@@ -236,6 +260,11 @@ def _serve_until_interrupted(settings: BrokerSettings, note: Note) -> int:
         print(broker.info.bootstrap_servers, flush=True)
         pid = f", pid {broker.info.pid}" if broker.info.pid else ""
         note(f"broker running ({broker.info.provider}{pid}); press Ctrl-C to stop it")
+        if broker.info.login is not None:
+            note(
+                "secured; log in as the administrator with: "
+                + " ".join(login_env_lines(broker.info.login))
+            )
         wait_for_interrupt()
         note("stopping the broker...")
     finally:

@@ -25,6 +25,7 @@ from kafka_broker.info import Progress, Provider
 from kafka_broker.jvm import clean_up_work_dir, start_jvm_broker
 from kafka_broker.probes import require_answer
 from kafka_broker.process import is_our_broker, stop_recorded
+from kafka_broker.security import SaslCredentials
 from kafka_broker.settings import BrokerSettings
 
 
@@ -47,6 +48,8 @@ class DetachedBroker:
     cluster_id: str | None
     started_at: float
     """Seconds since the epoch."""
+    login: SaslCredentials | None = None
+    """A secured broker's administrator login (the record is readable by its owner only)."""
 
     @property
     def uptime_s(self) -> float:
@@ -57,7 +60,8 @@ class DetachedBroker:
         """True while the recorded JVM runs (an external broker: while it answers)."""
         if self.provider == "external":
             with contextlib.suppress(BrokerError):
-                require_answer(self.bootstrap_servers, timeout_s=3.0)
+                config = self.login.client_config() if self.login else None
+                require_answer(self.bootstrap_servers, timeout_s=3.0, client_config=config)
                 return True
             return False
         return (
@@ -127,8 +131,13 @@ def forget_detached(settings: BrokerSettings) -> None:
 def _start_record(settings: BrokerSettings, progress: Progress | None) -> DetachedBroker:
     """Start the JVM broker detached (or check the external one) and describe it."""
     if settings.bootstrap_servers:
-        info = connect_external(settings.bootstrap_servers).info
+        info = connect_external(settings.bootstrap_servers, login=settings.login).info
         work_dir = None
+        if settings.secure:
+            raise BrokerError(
+                "--secure starts a secured local broker; it cannot secure the cluster at "
+                f"{settings.bootstrap_servers}."
+            )
     else:
         broker = start_jvm_broker(settings, progress=progress, detached=True)
         info, work_dir = broker.info, broker.work_dir
@@ -140,6 +149,7 @@ def _start_record(settings: BrokerSettings, progress: Progress | None) -> Detach
         log_path=info.log_path,
         cluster_id=info.cluster_id,
         started_at=time.time(),
+        login=info.login,
     )
 
 
@@ -148,6 +158,12 @@ def _write_record(settings: BrokerSettings, record: DetachedBroker) -> None:
     path = state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(record).items()}
+    if record.login is not None:  # asdict leaves the login a dict: keep its three fields
+        data["login"] = {
+            "username": record.login.username,
+            "password": record.login.password,
+            "mechanism": record.login.mechanism,
+        }
     fd, staged = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     with os.fdopen(fd, "w") as out:
         json.dump(data, out, indent=2)
@@ -174,4 +190,11 @@ def _from_json(raw: dict[str, Any]) -> DetachedBroker:
         log_path=path("log_path"),
         cluster_id=raw.get("cluster_id"),
         started_at=float(raw["started_at"]),
+        login=_login(raw.get("login")),
     )
+
+
+def _login(raw: Any) -> SaslCredentials | None:
+    if not isinstance(raw, dict):
+        return None
+    return SaslCredentials(str(raw["username"]), str(raw["password"]), str(raw["mechanism"]))

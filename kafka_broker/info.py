@@ -31,13 +31,14 @@ class BrokerInfo:
     """The broker JVM's process id (provider "jvm" only)."""
     log_path: Path | None = None
     """The broker's own log (provider "jvm" only)."""
-    admin: SaslCredentials | None = None
-    """The super user's login of a secured broker (``--secure``); None: plaintext."""
+    login: SaslCredentials | None = None
+    """How clients log in: a secured local broker's administrator (``--secure``), or the login
+    the settings give for an external cluster; None: plaintext."""
 
     @property
     def client_config(self) -> dict[str, Any]:
-        """What a client adds to its settings to log in as the administrator ({} if plaintext)."""
-        return self.admin.client_config() if self.admin else {}
+        """What a client adds to its settings to log in ({} when plaintext)."""
+        return self.login.client_config() if self.login else {}
 
 
 class RunningBroker(Protocol):

@@ -153,7 +153,7 @@ def _start_with_retries(
             broker.cluster_id,
             broker.process.pid,
             broker.log,
-            admin=launch.admin,
+            login=launch.admin,
         )
         return JvmBroker(info, broker, launch, progress)
     assert last is not None

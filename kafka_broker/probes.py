@@ -45,7 +45,13 @@ def require_answer(
             f"no Kafka broker answers at {bootstrap_servers} within {timeout_s:.0f} s: "
             f"{exc.args[0] if exc.args else exc}.",
             hint="start that broker, fix KAFKA_BOOTSTRAP_SERVERS (host:port[,host:port]), or "
-            "unset it to let the harness start its own broker",
+            "unset it to let the harness start its own broker"
+            + (
+                ""
+                if client_config
+                else "; a secured cluster (`up --secure`) needs a login: KAFKA_SASL_USERNAME "
+                "and KAFKA_SASL_PASSWORD, or `run --logins FILE`"
+            ),
         ) from exc
     if not metadata.brokers:
         raise BrokerError(f"the Kafka cluster at {bootstrap_servers} lists no brokers.")

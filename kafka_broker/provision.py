@@ -41,7 +41,7 @@ def start_broker(settings: BrokerSettings, *, progress: Progress | None = None) 
         )
     if provider == "external":
         assert settings.bootstrap_servers is not None
-        return connect_external(settings.bootstrap_servers)
+        return connect_external(settings.bootstrap_servers, login=settings.login)
     if provider == "docker":
         broker = start_docker_broker(settings, progress)
         if broker is not None:

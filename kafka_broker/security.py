@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,3 +104,25 @@ def secured_listener_entries(
 def scram_format_arguments(admin: SaslCredentials) -> list[str]:
     """StorageTool ``format`` arguments that store the administrator's SCRAM credential."""
     return ["--add-scram", f"{admin.mechanism}=[name={admin.username},password={admin.password}]"]
+
+
+LOGIN_ENV = ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD", "KAFKA_SASL_MECHANISM")
+"""The environment variables of a login to a secured cluster (mechanism: SCRAM-SHA-512)."""
+
+
+def login_from_env(env: Mapping[str, str]) -> SaslCredentials | None:
+    """The login ``KAFKA_SASL_USERNAME`` / ``_PASSWORD`` / ``_MECHANISM`` give, if any."""
+    username = env.get("KAFKA_SASL_USERNAME")
+    if not username:
+        return None
+    mechanism = env.get("KAFKA_SASL_MECHANISM") or SCRAM_MECHANISM
+    return SaslCredentials(username, env.get("KAFKA_SASL_PASSWORD", ""), mechanism)
+
+
+def login_env_lines(login: SaslCredentials) -> list[str]:
+    """``KEY=VALUE`` lines that ``login_from_env`` reads back."""
+    return [
+        f"KAFKA_SASL_USERNAME={login.username}",
+        f"KAFKA_SASL_PASSWORD={login.password}",
+        f"KAFKA_SASL_MECHANISM={login.mechanism}",
+    ]

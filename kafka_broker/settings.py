@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kafka_broker.security import SaslCredentials, login_from_env
+
 DEFAULT_KAFKA_VERSION = "4.1.2"
 
 
@@ -42,6 +44,10 @@ class BrokerSettings:
     """Names the detached broker's record (``--name``); None: one record per working
     directory, so that two projects or users never join each other's broker by accident."""
 
+    login: SaslCredentials | None = None
+    """The login to an existing secured cluster (``KAFKA_SASL_USERNAME``, ``_PASSWORD``,
+    ``_MECHANISM``); None: plaintext."""
+
     secure: bool = False
     """Start the local broker secured (``--secure``): SASL/SCRAM logins, Kafka's
     StandardAuthorizer, an administrator with a fresh password (kafka_broker.security)."""
@@ -69,4 +75,5 @@ class BrokerSettings:
             java_home=Path(java_home) if java_home else None,
             broker_name=env.get("PIPELINE_HARNESS_BROKER_NAME") or None,
             secure=env.get("PIPELINE_HARNESS_SECURE", "0") in ("1", "true", "yes"),
+            login=login_from_env(env),
         )

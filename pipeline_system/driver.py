@@ -15,19 +15,24 @@ import argparse
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.acl import WIRE_CHECK
 from harness.cli import PROG
 from harness.client import PipelineClient, RegisteredBatch
 from harness.errors import ClientError, UsageError, Violation, WaitTimeout
 from harness.expectations import Expectations
 from harness.findings import counts, describe, tally
+from harness.kafka import KafkaBus
 from harness.observed import ObservedMessage
 from harness.observer import ContractObserver
 from harness.report import write_report
 from harness.rules import Judgement
+from harness.security import ClusterLogins, SecuredCluster
 from harness.settings import Settings
 from harness.waiting import wait_for
 from kafka_broker.terminal import say
@@ -38,6 +43,7 @@ from pipeline_system.runtime import (
     run_settings,
     running_bus,
 )
+from pipeline_system.system import CLIENT_SERVICE
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -95,6 +101,13 @@ def add_run_command(commands: Subparsers) -> None:
     )
     run.add_argument("--report", type=Path, metavar="PATH", help="write PATH.json and PATH.html")
     run.add_argument(
+        "--logins",
+        type=Path,
+        metavar="FILE",
+        help="a secured system's logins (`up --secure --logins FILE`): requests go out as "
+        "api_gateway, the check reads as the wire check",
+    )
+    run.add_argument(
         "--strict",
         action="store_true",
         help="fail on the contract's named clean rules for every service; without it, rule "
@@ -131,17 +144,36 @@ def run_batches(args: argparse.Namespace) -> int:
     pipelines = args.pipeline or ["cj_assessment"]
     if args.essays < 1 or args.batches < 1:
         raise UsageError("--essays and --batches must be at least 1")
-    with running_bus(settings, broker_settings(args), note) as bus:
+    logins = ClusterLogins.read(args.logins) if args.logins else None
+    broker = broker_settings(args)
+    if logins is not None:
+        broker = replace(broker, login=logins.of(WIRE_CHECK))
+    with running_bus(settings, broker, note) as bus, _client_bus(bus, logins) as client_bus:
         observer = ContractObserver(bus.contract, bus)
         observer.start()
         try:
             client = PipelineClient(
-                bus.contract, bus, bos_url=bos_url, exchanges=observer.exchanges
+                bus.contract, client_bus, bos_url=bos_url, exchanges=observer.exchanges
             )
             outcomes, batches = _drive(args, client, observer, pipelines)
             return _verdict(args, observer, outcomes, batches, judgement)
         finally:
             observer.stop()
+
+
+@contextmanager
+def _client_bus(bus: KafkaBus, logins: ClusterLogins | None) -> Iterator[KafkaBus]:
+    """The bus the requests go out on: on a secured system, api_gateway's own."""
+    if logins is None:
+        yield bus
+        return
+    cluster = SecuredCluster.joined(bus.contract, bus.bootstrap_servers, logins, bus.topic_prefix)
+    client_bus = cluster.bus(CLIENT_SERVICE)
+    client_bus.start()
+    try:
+        yield client_bus
+    finally:
+        client_bus.stop()
 
 
 def _judgement(args: argparse.Namespace) -> Judgement:

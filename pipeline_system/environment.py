@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kafka_broker.security import SaslCredentials, login_env_lines
 from pipeline_system.system import SimulatedSystem
 
 ENV_KEYS: Mapping[str, str] = {
@@ -128,8 +129,11 @@ _REAL_ENV: Mapping[str, tuple[str, Mapping[str, tuple[str, str]]]] = {
 }
 
 
-def real_service_environment(service_id: str, addresses: SystemAddresses) -> str:
-    """The block of ``export`` lines the real ``service_id`` needs to join this system."""
+def real_service_environment(
+    service_id: str, addresses: SystemAddresses, *, login: SaslCredentials | None = None
+) -> str:
+    """The block of ``export`` lines the real ``service_id`` needs to join this system (and,
+    on a secured cluster, the login it must give its Kafka client)."""
     prefix, urls = _REAL_ENV.get(service_id, ("", {}))
     lines = [
         f"export {prefix}KAFKA_BOOTSTRAP_SERVERS={addresses.get('KAFKA_BOOTSTRAP_SERVERS')}",
@@ -142,4 +146,10 @@ def real_service_environment(service_id: str, addresses: SystemAddresses) -> str
             f"# topics carry the prefix {addresses.values['TOPIC_PREFIX']!r}: a real service "
             "uses the real names, so run up without --topic-prefix"
         )
+    if login is not None:
+        lines.append(
+            f"# secured: the broker lets {login.principal} write only what the contract says it "
+            "sends; give its Kafka client security.protocol=SASL_PLAINTEXT and this login"
+        )
+        lines.extend(f"export {line}" for line in login_env_lines(login))
     return "\n".join(lines)

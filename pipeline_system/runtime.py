@@ -24,31 +24,41 @@ from harness.cli import settings_from_args as harness_settings_from_args
 from harness.contract import load_contract
 from harness.kafka import KafkaBus, KafkaTuning
 from harness.settings import Settings
-from kafka_broker import BrokerSettings, kafka_broker, read_detached
+from kafka_broker import BrokerError, BrokerSettings, kafka_broker, read_detached
 from kafka_broker.cli import add_bootstrap_option, add_name_option, settings_from_args
 from kafka_broker.terminal import progress_printer
 
 
 def reuse_detached(
     settings: Settings, broker: BrokerSettings, note: Callable[[str], None]
-) -> Settings:
+) -> tuple[Settings, BrokerSettings]:
     """Use the broker started with ``broker start --detach`` for this directory (or
-    ``--name``) when none is named; say which broker is joined, and why."""
+    ``--name``) when none is named, with the login it recorded if it is secured; say which
+    broker is joined, and why."""
     if settings.bootstrap_servers:
         note(
             f"joining the Kafka cluster at {settings.bootstrap_servers} (--bootstrap or "
             "KAFKA_BOOTSTRAP_SERVERS)"
         )
-        return settings
+        return settings, replace(broker, secure=False)
     record = read_detached(broker)
     if record is not None and record.is_running():
+        secured = " (secured)" if record.login else ""
         note(
-            f"joining the detached broker at {record.bootstrap_servers} (recorded for "
+            f"joining the detached broker at {record.bootstrap_servers}{secured} (recorded for "
             f"{broker.detached_scope})"
         )
-        return replace(settings, bootstrap_servers=record.bootstrap_servers)
-    note(f"no detached broker for {broker.detached_scope}: starting one for this run")
-    return settings
+        if broker.secure and record.login is None:
+            raise BrokerError(
+                f"--secure, but the detached broker at {record.bootstrap_servers} is not secured.",
+                hint="stop it (`pipeline-harness broker stop`), or start it with "
+                "`broker start --detach --secure`",
+            )
+        joined = replace(broker, secure=False, login=record.login or broker.login)
+        return replace(settings, bootstrap_servers=record.bootstrap_servers), joined
+    secured = " secured" if broker.secure else ""
+    note(f"no detached broker for {broker.detached_scope}: starting one{secured} for this run")
+    return settings, broker
 
 
 @contextmanager
@@ -64,7 +74,7 @@ def running_bus(
     ``settings.bootstrap_servers`` (``--bootstrap``, the environment or an env file) wins over
     the broker settings' own: it is the address this run was told to use.
     """
-    settings = reuse_detached(settings, broker, note)
+    settings, broker = reuse_detached(settings, broker, note)
     contract = load_contract(settings.contract_path)
     wanted = replace(broker, bootstrap_servers=settings.bootstrap_servers)
     with kafka_broker(wanted, progress=note) as info:
@@ -73,6 +83,7 @@ def running_bus(
             bootstrap_servers=info.bootstrap_servers,
             topic_prefix=settings.topic_prefix,
             tuning=tuning,
+            credentials=info.login,
         )
         bus.start()
         try:

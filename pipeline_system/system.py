@@ -65,6 +65,8 @@ SIMULATORS: Mapping[str, type[Simulator]] = {
 """Every simulated service by its contract id."""
 
 REFERENCE_SERVICES = ("bos", "bcs")
+CLIENT_SERVICE = "api_gateway"
+"""Who sends the client's pipeline requests (the contract's sender of them)."""
 NEEDS_CONTENT = {"file_service", "spellchecker", "cj_assessment", "nlp"}
 SERVICES = (*REFERENCE_SERVICES, *SIMULATORS)
 CONSUMES: Mapping[str, tuple[str, ...]] = {
@@ -107,6 +109,10 @@ class SimulatedSystem:
     """Every HTTP exchange the system's servers answered, checked against the contract."""
     content_server: ContentServer | None = None
     """The shared content store over HTTP, for services in other processes (real ones too)."""
+    service_buses: dict[str, Bus] = field(default_factory=dict)
+    """Each service's own bus (``build_system(bus_of=...)``: on a secured cluster, logged in as
+    that service), started before the services and stopped after them; the api_gateway's is
+    the client's. Empty: every service shares ``bus``."""
     _stopped: bool = field(default=False, init=False, repr=False)
 
     @property
@@ -123,6 +129,8 @@ class SimulatedSystem:
     def start(self) -> None:
         """BCS first (BOS calls it), then BOS, then every simulator; wait until all consume."""
         self._stopped = False
+        for bus in self.service_buses.values():
+            bus.start()
         for part in self._parts():
             part.start()
         for part in self._parts():
@@ -138,13 +146,16 @@ class SimulatedSystem:
         self._stopped = True
         for part in reversed(self._parts()):
             part.stop()
+        for bus in self.service_buses.values():
+            bus.stop()
 
     def client(self, bos_url: str | None = None) -> PipelineClient:
         """A client (registration over HTTP, requests over Kafka) for this system's BOS."""
         url = bos_url or (self.bos.base_url if self.bos else None)
         if url is None:
             raise ValueError("BOS runs outside this system: pass its bos_url")
-        return PipelineClient(self.contract, self.bus, bos_url=url)
+        bus = self.service_buses.get(CLIENT_SERVICE, self.bus)
+        return PipelineClient(self.contract, bus, bos_url=url)
 
     def simulator(self, service_id: str) -> Simulator:
         return self.simulators[service_id]
@@ -185,18 +196,26 @@ def build_system(
     content_port: int = 0,
     exchanges: ExchangeLog | None = None,
     content_over_http: bool = False,
+    bus_of: Callable[[str], Bus] | None = None,
 ) -> SimulatedSystem:
     """Assemble BOS, BCS and every simulator not named in ``without`` on ``bus``.
 
     The content store (unless ``content`` is a remote one) is served over HTTP on
     ``content_port``, for services in other processes and real ones; ``content_over_http``
     makes the simulators use it that way too (every text read and write an HTTP exchange, as
-    in the real system) rather than in memory."""
+    in the real system) rather than in memory. ``bus_of(service_id)`` gives each service (and
+    the client, as api_gateway) a bus of its own: on a secured cluster, one logged in as it."""
     left_out = set(without)
     unknown = left_out - set(SERVICES)
     if unknown:
         raise ValueError(f"unknown services {sorted(unknown)}; known: {', '.join(SERVICES)}")
     exchanges = exchanges if exchanges is not None else ExchangeLog()
+    running = [s for s in SERVICES if s not in left_out] + [CLIENT_SERVICE]
+    buses = {sid: bus_of(sid) for sid in running} if bus_of is not None else {}
+
+    def bus_for(service_id: str) -> Bus:
+        return buses.get(service_id, bus)
+
     store = content if content is not None else InMemoryContentStore()
     server = (
         ContentServer(contract, store, port=content_port, exchanges=exchanges)
@@ -207,7 +226,7 @@ def build_system(
         None
         if "bcs" in left_out
         else BatchConductorService(
-            contract, bus, conductor or ConductorConfig(), exchanges=exchanges
+            contract, bus_for("bcs"), conductor or ConductorConfig(), exchanges=exchanges
         )
     )
     simulators: dict[str, Simulator] = {}
@@ -217,7 +236,13 @@ def build_system(
             if server is not None and content_over_http:
                 reader = HttpContentStore(contract, server.url, caller=sid)
             simulators[sid] = _simulator(
-                sid, contract, bus, (behaviours or {}).get(sid), reader, simulators, exchanges
+                sid,
+                contract,
+                bus_for(sid),
+                (behaviours or {}).get(sid),
+                reader,
+                simulators,
+                exchanges,
             )
             simulators[sid].serve_http(exchanges=exchanges)
     bos = None
@@ -227,9 +252,13 @@ def build_system(
         if config.entitlements_url is None and entitlements is not None:
             config = replace(config, entitlements_url=entitlements.http_url)
         bos = BatchOrchestratorService(
-            contract, bus, config, resolver=_resolver(contract, bcs, bcs_url), exchanges=exchanges
+            contract,
+            bus_for("bos"),
+            config,
+            resolver=_resolver(contract, bcs, bcs_url),
+            exchanges=exchanges,
         )
-    return SimulatedSystem(contract, bus, store, bos, bcs, simulators, exchanges, server)
+    return SimulatedSystem(contract, bus, store, bos, bcs, simulators, exchanges, server, buses)
 
 
 def _resolver(

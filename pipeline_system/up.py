@@ -14,12 +14,16 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.acl import WIRE_CHECK
 from harness.cli import PROG
+from harness.errors import UsageError
 from harness.kafka import KafkaBus
 from harness.live import LiveWireCheck, WireSummary
 from harness.observer import ContractObserver
 from harness.report import write_report
 from harness.rules import Judgement
+from harness.security import SecuredCluster, secure_cluster
+from kafka_broker.cli import add_secure_option
 from kafka_broker.terminal import say, wait_for_interrupt
 from pipeline_system.environment import ENV_KEYS, SystemAddresses, real_service_environment
 from pipeline_system.runtime import (
@@ -40,6 +44,7 @@ _EXAMPLES = f"""examples:
   {PROG} up --without spellchecker --env-file harness.env    # your real spellchecker joins
   {PROG} up --phase-timeout 600 --report reports/up --fail-on-violation
   {PROG} up --without bos --strict --fail-on-violation       # a real BOS, judged strict
+  {PROG} up --secure --without spellchecker                  # ACLs enforced by the broker
 
 then, from another terminal (BOS's address is printed, or in harness.env):
   . ./harness.env
@@ -72,6 +77,19 @@ def add_up_command(commands: Subparsers) -> None:
     up.add_argument("--content-port", type=int, default=0, help="the Content Service's port")
     up.add_argument("--bcs-url", help="a real BCS to call (with --without bcs)")
     up.add_argument("--database", type=Path, help="BOS's SQLite file (default: in memory)")
+    add_secure_option(
+        up,
+        help="each service logs in as its own principal and the broker enforces the contract's "
+        "ACLs (`pipeline-harness acl`): a secured local broker is started (or the detached "
+        "secured one joined); with --bootstrap, KAFKA_SASL_USERNAME/PASSWORD must be an "
+        "administrator of that cluster",
+    )
+    up.add_argument(
+        "--logins",
+        type=Path,
+        metavar="FILE",
+        help="with --secure: write every principal's login here as JSON (mode 0600)",
+    )
     up.add_argument(
         "--phase-timeout",
         type=float,
@@ -101,21 +119,26 @@ def add_up_command(commands: Subparsers) -> None:
 
 
 def run_up(args: argparse.Namespace) -> int:
+    if args.logins and not args.secure:
+        raise UsageError("--logins is for a secured run: add --secure")
     with running_bus(run_settings(args), broker_settings(args), note) as bus:
-        observer = ContractObserver(bus.contract, bus)
+        cluster = _secured(args, bus) if args.secure else None
+        tap = cluster.bus(WIRE_CHECK) if cluster else bus
+        tap.start()
+        observer = ContractObserver(bus.contract, tap)
         observer.start()
         judgement = Judgement.for_run(
             bus.contract.services, without=args.without, strict=args.strict
         )
-        live = LiveWireCheck(bus.contract, bus, observer, say=say, judgement=judgement)
+        live = LiveWireCheck(bus.contract, tap, observer, say=say, judgement=judgement)
         live.start()
         try:
-            system = _system(args, bus, observer)
+            system = _system(args, bus, observer, cluster)
             with system:
                 addresses = SystemAddresses.of(
                     system, bootstrap=bus.bootstrap_servers, topic_prefix=bus.topic_prefix
                 )
-                _announce(args, system, addresses)
+                _announce(args, system, addresses, cluster)
                 watcher = GroupWatcher(
                     bus, [s for s in args.without if bus.contract.consumed_by(s)]
                 )
@@ -126,10 +149,38 @@ def run_up(args: argparse.Namespace) -> int:
             summary = live.summary()
             live.stop()
             observer.stop()
+            if tap is not bus:
+                tap.stop()
     return _finish(args, summary, observer)
 
 
-def _system(args: argparse.Namespace, bus: KafkaBus, observer: ContractObserver) -> SimulatedSystem:
+def _secured(args: argparse.Namespace, bus: KafkaBus) -> SecuredCluster:
+    """Every service's login and the contract's ACLs on the cluster, as its administrator."""
+    if bus.credentials is None:
+        raise UsageError(
+            f"--secure needs an administrator's login to the cluster at {bus.bootstrap_servers}",
+            hint="set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, or drop --bootstrap to "
+            "start a secured local broker",
+        )
+    cluster = secure_cluster(
+        bus.contract, bus.bootstrap_servers, admin=bus.credentials, topic_prefix=bus.topic_prefix
+    )
+    note(
+        f"secured: {len(cluster.logins.principals)} principals (one per service, and the wire "
+        f"check), {len(cluster.acls)} ACLs from the contract"
+    )
+    if args.logins:
+        cluster.logins.write(args.logins)
+        note(f"logins written to {args.logins} (this user only)")
+    return cluster
+
+
+def _system(
+    args: argparse.Namespace,
+    bus: KafkaBus,
+    observer: ContractObserver,
+    cluster: SecuredCluster | None,
+) -> SimulatedSystem:
     return build_system(
         bus.contract,
         bus,
@@ -142,11 +193,15 @@ def _system(args: argparse.Namespace, bus: KafkaBus, observer: ContractObserver)
         content_port=args.content_port,
         exchanges=observer.exchanges,
         content_over_http=True,
+        bus_of=cluster.bus if cluster else None,
     )
 
 
 def _announce(
-    args: argparse.Namespace, system: SimulatedSystem, addresses: SystemAddresses
+    args: argparse.Namespace,
+    system: SimulatedSystem,
+    addresses: SystemAddresses,
+    cluster: SecuredCluster | None,
 ) -> None:
     for key in ENV_KEYS:
         value = addresses.values.get(key)
@@ -159,7 +214,8 @@ def _announce(
         print(f"addresses written to {args.env_file}")
     for service_id in args.without:
         print(f"\n# {service_id} is left out: start the real one with this environment")
-        print(real_service_environment(service_id, addresses))
+        login = cluster.logins.of(service_id) if cluster else None
+        print(real_service_environment(service_id, addresses, login=login))
     print(
         "\nrunning; the wire check prints what breaks the contract. Ctrl-C or SIGTERM stops "
         "everything and prints the summary.",
