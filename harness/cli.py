@@ -26,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from harness.acl_command import add_acl_command
 from harness.contract import Contract, companion_path, default_contract_path, load_contract
 from harness.errors import HarnessError, InputError, UsageError, Violation
 from harness.exchanges import HttpChecker
@@ -57,7 +58,7 @@ def build_parser(extra_commands: Sequence[ExtraCommands] = ()) -> argparse.Argum
     _add_rules(commands)
     _add_validate(commands)
     _add_diff(commands)
-    _add_acl(commands)
+    add_acl_command(commands, prog=PROG, settings_of=settings_from_args)
     for add in extra_commands:
         add(commands)
     return parser
@@ -352,51 +353,6 @@ def _run_diff(args: argparse.Namespace) -> int:
     if args.format == "text":
         print(summary_line(result, args.old, args.new), file=sys.stderr)
     return 1 if result.breaking else 0
-
-
-def _add_acl(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    acl = commands.add_parser(
-        "acl",
-        help="the Kafka ACLs the contract's operations give each service",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Print the least privilege each service needs on a broker with an "
-        "authorizer, read from the contract's operations: WRITE on the topics it sends, READ "
-        "on those it receives and on its consumer group, WRITE on the dead-letter topic, "
-        "nothing else; the wire check (User:wire_check) reads every topic. Principals are "
-        "User:<service id>. The list is what to apply to an external cluster (kafka-acls or "
-        "the admin API).",
-        epilog="examples:\n"
-        f"  {PROG} acl\n"
-        f"  {PROG} acl --service spellchecker\n"
-        f"  {PROG} acl --format json --topic-prefix staging. > acls.json",
-    )
-    acl.add_argument("--service", help="only this service's ACLs (a service id: bos, els...)")
-    acl.add_argument("--topic-prefix", default="", help="put this prefix on every topic name")
-    acl.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text: one line per ACL (default); json: a list of {principal, operation, "
-        "resource_type, resource_name, pattern}",
-    )
-    acl.set_defaults(func=_run_acl)
-
-
-def _run_acl(args: argparse.Namespace) -> int:
-    from harness.acl import contract_acls, principal_of
-
-    contract = load_contract(settings_from_args(args).contract_path, with_http=False)
-    acls = contract_acls(contract, topic_prefix=args.topic_prefix)
-    if args.service:
-        wanted = principal_of(contract.service(args.service).id)
-        acls = [a for a in acls if a.principal == wanted]
-    if args.format == "json":
-        print(json.dumps([a.as_json() for a in acls], indent=2))
-    else:
-        print("\n".join(a.render() for a in acls))
-    principals = len({a.principal for a in acls})
-    print(f"{len(acls)} ACLs for {principals} principal(s)", file=sys.stderr)
-    return 0
 
 
 def main(

@@ -80,7 +80,7 @@ class Publisher:
     def stop(self) -> None:
         """Send what is queued (up to 5 s) and release the producer."""
         if self._producer is not None:
-            self._producer.flush(5)
+            self._producer.flush(0 if self.logins.failure else 5)  # refused: nothing will go
             self._producer = None
 
     def produce(
@@ -101,7 +101,13 @@ class Publisher:
             producer.produce(
                 topic, value, key, headers=list((headers or {}).items()), on_delivery=receipt
             )
-        except (KafkaException, BufferError) as exc:
+        except KafkaException as exc:  # librdkafka remembers a topic's refusal: raised here
+            error: KafkaError = exc.args[0]
+            refused = refusal(error, self.principal, "write to", f"topic {topic}", channel=channel)
+            raise refused or BusError(
+                f"cannot publish to {topic}: {exc}", channel=channel
+            ) from None
+        except BufferError as exc:
             raise BusError(f"cannot publish to {topic}: {exc}", channel=channel) from None
         pending: list[Receipt] | None = getattr(self._handler_context, "pending", None)
         if pending is not None:

@@ -1,0 +1,156 @@
+"""``pipeline-harness acl``: print the contract's ACLs, or apply them to a secured cluster.
+
+Printing needs only the contract. ``--apply`` logs in to the cluster as its administrator
+(``KAFKA_SASL_USERNAME`` / ``KAFKA_SASL_PASSWORD``, or the login the detached secured broker of
+this directory recorded: ``broker start --detach --secure``), adds the ACLs through the admin
+API, reads back what the cluster holds and says what of the contract's is there; with
+``--logins FILE`` it also adds a SCRAM login for every principal and writes them to FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness.acl import Acl, contract_acls, principal_of
+from harness.contract import Contract, load_contract
+from harness.errors import UsageError
+from harness.kafka.security_admin import SecurityAdmin, wait_until_logins_work
+from harness.security import ClusterLogins
+from harness.settings import Settings
+from kafka_broker.detached import read_detached
+from kafka_broker.security import SaslCredentials
+from kafka_broker.settings import BrokerSettings
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+SettingsOf = Callable[[argparse.Namespace], Settings]
+
+
+def add_acl_command(commands: Subparsers, *, prog: str, settings_of: SettingsOf) -> None:
+    acl = commands.add_parser(
+        "acl",
+        help="the Kafka ACLs the contract's operations give each service (print or --apply)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print the least privilege each service needs on a broker with an "
+        "authorizer, read from the contract's operations: WRITE on the topics it sends, READ "
+        "on those it receives and on its consumer group, WRITE on the dead-letter topic, "
+        "nothing else; the wire check (User:wire_check) reads every topic. Principals are "
+        "User:<service id>. The list is what to apply to an external cluster (kafka-acls or "
+        "the admin API); --apply does it through the admin API, as the cluster's "
+        "administrator.",
+        epilog="examples:\n"
+        f"  {prog} acl\n"
+        f"  {prog} acl --service spellchecker\n"
+        f"  {prog} acl --format json --topic-prefix staging. > acls.json\n"
+        f"  {prog} broker start --detach --secure && {prog} acl --apply --logins logins.json\n"
+        f"  KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD=... {prog} acl --apply "
+        "--bootstrap kafka:9092",
+    )
+    acl.add_argument("--service", help="only this service's ACLs (a service id: bos, els...)")
+    acl.add_argument("--topic-prefix", default="", help="put this prefix on every topic name")
+    acl.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one line per ACL (default); json: a list of {principal, operation, "
+        "resource_type, resource_name, pattern}",
+    )
+    acl.add_argument(
+        "--apply",
+        action="store_true",
+        help="add the ACLs to the cluster (--bootstrap, else the detached broker of this "
+        "directory) as its administrator: KAFKA_SASL_USERNAME/PASSWORD, else the detached "
+        "secured broker's recorded login",
+    )
+    acl.add_argument("--bootstrap", metavar="HOST:PORT", help="with --apply: this cluster")
+    acl.add_argument(
+        "--logins",
+        type=Path,
+        metavar="FILE",
+        help="with --apply: also add a SCRAM login for every principal (fresh passwords) and "
+        "write them here as JSON (mode 0600)",
+    )
+    acl.set_defaults(func=lambda args: run_acl(args, settings_of(args)))
+
+
+def run_acl(args: argparse.Namespace, settings: Settings) -> int:
+    if (args.bootstrap or args.logins) and not args.apply:
+        raise UsageError("--bootstrap and --logins go with --apply")
+    contract = load_contract(settings.contract_path, with_http=False)
+    acls = contract_acls(contract, topic_prefix=args.topic_prefix)
+    if args.service:
+        wanted = principal_of(contract.service(args.service).id)
+        acls = [a for a in acls if a.principal == wanted]
+    if args.apply:
+        return _apply(args, settings, contract, acls)
+    if args.format == "json":
+        print(json.dumps([a.as_json() for a in acls], indent=2))
+    else:
+        print("\n".join(a.render() for a in acls))
+    principals = len({a.principal for a in acls})
+    print(f"{len(acls)} ACLs for {principals} principal(s)", file=sys.stderr)
+    return 0
+
+
+def _apply(
+    args: argparse.Namespace, settings: Settings, contract: Contract, acls: list[Acl]
+) -> int:
+    address, admin = _administrator(args, settings)
+    security = SecurityAdmin(
+        {"bootstrap.servers": address, **admin.client_config()}, principal=admin.principal
+    )
+    if args.logins:
+        logins = ClusterLogins.for_contract(contract, admin)
+        if args.service:
+            keep = {args.service}
+            logins = replace(
+                logins, principals={k: v for k, v in logins.principals.items() if k in keep}
+            )
+        security.upsert_logins(logins.principals.values())
+        wait_until_logins_work(address, logins.principals.values())
+        logins.write(args.logins)
+        print(f"added {len(logins.principals)} logins; written to {args.logins} (this user only)")
+    security.create_acls(acls)
+    held = set(security.acls())
+    missing = [a for a in acls if a not in held]
+    principals = {a.principal for a in acls}
+    extra = sorted(a for a in held if a.principal in principals and a not in set(acls))
+    print(f"applied {len(acls)} ACLs to {address}; the cluster holds {len(acls) - len(missing)}")
+    for acl in extra:
+        print(f"  not from the contract (left alone): {acl.render()}")
+    if missing:
+        for acl in missing:
+            print(f"  missing: {acl.render()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _administrator(args: argparse.Namespace, settings: Settings) -> tuple[str, SaslCredentials]:
+    """Where to apply, and as whom: --bootstrap and the environment's login, else the
+    detached secured broker's record."""
+    broker = BrokerSettings.from_env(os.environ)
+    address = args.bootstrap or settings.bootstrap_servers
+    record = None if address else read_detached(broker)
+    if record is not None and record.is_running():
+        address = record.bootstrap_servers
+    if not address:
+        raise UsageError(
+            "acl --apply needs a cluster: give --bootstrap HOST:PORT, or start one with "
+            "`pipeline-harness broker start --detach --secure`"
+        )
+    login = broker.login or (record.login if record is not None else None)
+    if login is None:
+        raise UsageError(
+            f"acl --apply needs the administrator's login to {address}.",
+            hint="set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (and KAFKA_SASL_MECHANISM if "
+            "not SCRAM-SHA-512)",
+        )
+    return address, login

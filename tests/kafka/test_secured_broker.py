@@ -1,0 +1,302 @@
+"""A secured broker (SASL/SCRAM, StandardAuthorizer) with the contract's ACLs: the broker
+refuses what the contract does not let a service do, agrees with the wire check on who may
+publish where, and the whole flow still completes with every service as its own principal.
+
+One secured broker for the module, on one xdist worker (``xdist_group``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.acl import WIRE_CHECK, contract_acls
+from harness.bus import Delivery
+from harness.contract import Contract, message_key
+from harness.errors import NotAuthorized
+from harness.expectations import Expectations
+from harness.kafka import KafkaBus
+from harness.kafka.security_admin import SecurityAdmin
+from harness.message_factory import MessageFactory
+from harness.observed import ObservedMessage
+from harness.observer import ContractObserver
+from harness.security import ClusterLogins, SecuredCluster, secure_cluster
+from harness.waiting import wait_for
+from kafka_broker import BrokerSettings, RunningBroker, start_broker
+from kafka_broker.security import SaslCredentials, login_env_lines
+from pipeline_system.cli import main
+from pipeline_system.system import build_system
+
+pytestmark = [pytest.mark.kafka, pytest.mark.xdist_group("secured-broker")]
+
+
+@pytest.fixture(scope="module")
+def secured_broker() -> Iterator[RunningBroker]:
+    settings = dataclasses.replace(
+        BrokerSettings.from_env(os.environ),
+        secure=True,
+        use_docker=False,
+        bootstrap_servers=None,
+        login=None,
+    )
+    broker = start_broker(settings)
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def cluster(pipeline_contract: Contract, secured_broker: RunningBroker) -> Iterator[SecuredCluster]:
+    """The contract's topics (created as the administrator), logins and ACLs, under a prefix of
+    the test's own (the agreement test's 645 envelopes must not reach the flow's services)."""
+    info = secured_broker.info
+    assert info.login is not None
+    prefix = f"secured-{uuid.uuid4().hex[:8]}."
+    admin_bus = KafkaBus(
+        pipeline_contract,
+        bootstrap_servers=info.bootstrap_servers,
+        topic_prefix=prefix,
+        credentials=info.login,
+    )
+    admin_bus.start()
+    yield secure_cluster(
+        pipeline_contract, info.bootstrap_servers, admin=info.login, topic_prefix=prefix
+    )
+    admin_bus.stop()
+
+
+@pytest.fixture
+def buses(cluster: SecuredCluster) -> Iterator[dict[str, KafkaBus]]:
+    """A started bus per principal (each service of the contract, and the wire check)."""
+    started = {name: cluster.bus(name) for name in cluster.logins.principals}
+    for bus in started.values():
+        bus.start()
+    yield started
+    for bus in started.values():
+        bus.stop()
+
+
+def test_the_cluster_holds_exactly_the_acls_the_contract_gives(
+    pipeline_contract: Contract, cluster: SecuredCluster, secured_broker: RunningBroker
+) -> None:
+    info = secured_broker.info
+    assert info.login is not None
+    admin = SecurityAdmin({"bootstrap.servers": info.bootstrap_servers, **info.client_config})
+    prefix = cluster.topic_prefix
+    held = [  # other tests' clusters have other prefixes; groups are the same for all
+        a for a in admin.acls() if a.resource_type == "GROUP" or a.resource_name.startswith(prefix)
+    ]
+    assert held == contract_acls(pipeline_contract, topic_prefix=prefix)
+    assert len(held) == len(cluster.acls) > 100
+
+
+def test_a_service_that_writes_where_it_does_not_send_is_refused_by_the_broker(
+    pipeline_contract: Contract, buses: dict[str, KafkaBus]
+) -> None:
+    spellchecker = buses["spellchecker"]
+    completed = pipeline_contract.channel("batchPipelineCompleted")
+    with pytest.raises(NotAuthorized) as refused:
+        spellchecker.publish(completed, b"{}", key="batch-1")
+    error = refused.value
+    assert (error.principal, error.code) == ("User:spellchecker", "TOPIC_AUTHORIZATION_FAILED")
+    assert error.resource == f"topic {spellchecker.topic(completed)}"
+    assert error.channel == completed.address
+    assert "refused User:spellchecker to write to topic" in str(error)
+    # what it does send still goes through on the same bus
+    spellchecker.publish(pipeline_contract.channel("spellcheckResult"), b"{}", key="essay-1")
+
+
+def test_a_service_cannot_join_another_services_consumer_group(
+    pipeline_contract: Contract, buses: dict[str, KafkaBus]
+) -> None:
+    requests = pipeline_contract.channel("essayLifecycleSpellcheckRequest")
+    bos_group = pipeline_contract.service("bos").consumer_group
+    subscription = buses["spellchecker"].subscribe(
+        [requests], group=bos_group, handler=lambda _delivery: None
+    )
+    with pytest.raises(NotAuthorized) as refused:
+        subscription.wait_assigned(timeout_s=20)
+    assert refused.value.code == "GROUP_AUTHORIZATION_FAILED"
+    assert refused.value.resource == f"consumer group {bos_group}"
+    own = buses["spellchecker"].subscribe(
+        [requests],
+        group=pipeline_contract.service("spellchecker").consumer_group,
+        handler=lambda _delivery: None,
+    )
+    own.wait_assigned(timeout_s=20)  # its own group, on what it receives: allowed
+
+
+def test_a_wrong_password_is_a_refused_login_not_a_timeout(
+    pipeline_contract: Contract, cluster: SecuredCluster
+) -> None:
+    impostor = KafkaBus(
+        pipeline_contract,
+        bootstrap_servers=cluster.bootstrap_servers,
+        topic_prefix=cluster.topic_prefix,
+        credentials=SaslCredentials("spellchecker", "not-its-password"),
+        manage_topics=False,
+    )
+    impostor.start()
+    try:
+        with pytest.raises(NotAuthorized) as refused:
+            impostor.publish(pipeline_contract.channel("spellcheckResult"), b"{}", key="e")
+    finally:
+        impostor.stop()
+    assert refused.value.code == "SASL_AUTHENTICATION_FAILED"
+    assert "check the user and password" in str(refused.value)
+
+
+def test_the_broker_and_the_wire_check_agree_on_who_may_publish_where(
+    pipeline_contract: Contract,
+    cluster: SecuredCluster,
+    buses: dict[str, KafkaBus],
+    secured_broker: RunningBroker,
+) -> None:
+    """Every service tries every channel with a valid envelope under its own source_service.
+    The broker refuses a set of (service, channel) pairs; the same envelopes, put on the wire
+    by the administrator (who bypasses the ACLs), are exactly the ones the wire check flags."""
+    factory = MessageFactory(pipeline_contract, seed=16)
+    admin = cluster.bus(cluster.logins.admin.username)
+    admin.start()
+    observer = ContractObserver(pipeline_contract, buses[WIRE_CHECK])
+    observer.start()
+    refused_by_broker: set[tuple[str, str]] = set()
+    sent: set[str] = set()
+
+    def ours() -> list[ObservedMessage]:  # not the other tests' messages on these topics
+        return [m for m in observer.messages() if (m.document or {}).get("event_id") in sent]
+
+    try:
+        for service_id in pipeline_contract.services:
+            source = pipeline_contract.service(service_id).source_service
+            for channel in pipeline_contract:
+                envelope = factory.build_envelope(channel, source_service=source)
+                sent.add(envelope["event_id"])
+                key = message_key(channel, envelope)
+                try:
+                    buses[service_id].publish(channel, envelope_bytes(envelope), key=key)
+                except NotAuthorized:
+                    refused_by_broker.add((service_id, channel.id))
+                    admin.publish(channel, envelope_bytes(envelope), key=key)
+        total = len(pipeline_contract.services) * len(list(pipeline_contract))
+        wait_for(
+            lambda: len(ours()) >= total or None,
+            within_s=60,
+            awaited=f"all {total} envelopes on the wire check's tap",
+        )
+        flagged = {
+            (m.sender or "", m.channel.id)
+            for m in ours()
+            if any("[source-service]" in v.reason for v in m.violations)
+        }
+    finally:
+        observer.stop()
+        admin.stop()
+    allowed = {
+        (s, c.id) for s in pipeline_contract.services for c in pipeline_contract.produced_by(s)
+    }
+    assert len(allowed) > 40 and len(refused_by_broker) > 500
+    assert refused_by_broker == flagged
+    assert not refused_by_broker & allowed
+
+
+def test_the_whole_flow_completes_with_every_service_as_its_own_principal(
+    pipeline_contract: Contract, cluster: SecuredCluster, buses: dict[str, KafkaBus]
+) -> None:
+    observer = ContractObserver(pipeline_contract, buses[WIRE_CHECK])
+    observer.start()
+    dead_letters: list[Delivery] = []
+    buses[WIRE_CHECK].subscribe(
+        [pipeline_contract.dead_letter_channel], group=None, handler=dead_letters.append
+    )
+    system = build_system(pipeline_contract, buses[WIRE_CHECK], bus_of=cluster.bus)
+    try:
+        with system:
+            principals = {getattr(b, "principal", None) for b in system.service_buses.values()}
+            assert principals >= {
+                "User:bos",
+                "User:els",
+                "User:spellchecker",
+                "User:api_gateway",
+            }
+            client = system.client()
+            batch = client.register_batch(essay_count=3)
+            client.wait_ready(batch.batch_id, within_s=30)
+            correlation_id = client.request_pipeline(batch.batch_id, "cj_assessment")
+            done = Expectations(observer, within_s=60).expect(
+                "batchPipelineCompleted", batch_id=batch.batch_id
+            )
+    finally:
+        observer.stop()
+    assert done.correlation_id == correlation_id
+    assert done.data["final_status"] == "completed_successfully"
+    assert observer.violations(batch_id=batch.batch_id) == []
+    assert dead_letters == []
+
+
+def envelope_bytes(envelope: object) -> bytes:
+    return json.dumps(envelope).encode()
+
+
+def test_acl_apply_adds_the_contracts_acls_and_logins_to_a_cluster(
+    pipeline_contract: Contract,
+    secured_broker: RunningBroker,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The command a team runs against its own cluster: the admin login from the environment,
+    the ACLs through the admin API, then read back; the logins file works for the service."""
+    info = secured_broker.info
+    assert info.login is not None
+    for line in login_env_lines(info.login):
+        key, _, value = line.partition("=")
+        monkeypatch.setenv(key, value)
+    prefix = f"applied-{uuid.uuid4().hex[:8]}."
+    logins_file = tmp_path / "logins.json"
+    argv = ["acl", "--apply", "--bootstrap", info.bootstrap_servers, "--topic-prefix", prefix]
+    assert main([*argv, "--service", "spellchecker", "--logins", str(logins_file)]) == 0
+    out = capsys.readouterr().out
+    assert "added 1 logins" in out
+    assert "applied 5 ACLs" in out and "the cluster holds 5" in out
+    assert logins_file.stat().st_mode & 0o777 == 0o600
+
+    logins = ClusterLogins.read(logins_file)
+    assert set(logins.principals) == {"spellchecker"}
+    cluster = SecuredCluster.joined(pipeline_contract, info.bootstrap_servers, logins, prefix)
+    admin_bus = KafkaBus(
+        pipeline_contract,
+        bootstrap_servers=info.bootstrap_servers,
+        topic_prefix=prefix,
+        credentials=info.login,
+    )
+    admin_bus.start()
+    spellchecker = cluster.bus("spellchecker")
+    spellchecker.start()
+    try:
+        spellchecker.publish(pipeline_contract.channel("spellcheckResult"), b"{}", key="e")
+        with pytest.raises(NotAuthorized):
+            spellchecker.publish(pipeline_contract.channel("batchEssaysReady"), b"{}", key="b")
+    finally:
+        spellchecker.stop()
+        admin_bus.stop()
+    assert main([*argv, "--service", "spellchecker"]) == 0  # again: nothing added twice
+    assert "the cluster holds 5" in capsys.readouterr().out
+
+
+def test_acl_apply_without_an_administrator_login_says_what_is_missing(
+    secured_broker: RunningBroker,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("KAFKA_SASL_USERNAME", raising=False)
+    address = secured_broker.info.bootstrap_servers
+    assert main(["acl", "--apply", "--bootstrap", address]) == 2
+    err = capsys.readouterr().err
+    assert f"needs the administrator's login to {address}" in err
+    assert "KAFKA_SASL_USERNAME" in err and "Traceback" not in err
