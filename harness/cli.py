@@ -26,7 +26,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from harness.acl_command import add_acl_command
 from harness.contract import Contract, companion_path, default_contract_path, load_contract
 from harness.errors import HarnessError, InputError, UsageError, Violation
 from harness.exchanges import HttpChecker
@@ -58,7 +57,6 @@ def build_parser(extra_commands: Sequence[ExtraCommands] = ()) -> argparse.Argum
     _add_rules(commands)
     _add_validate(commands)
     _add_diff(commands)
-    add_acl_command(commands, prog=PROG, settings_of=settings_from_args)
     for add in extra_commands:
         add(commands)
     return parser

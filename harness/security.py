@@ -25,8 +25,8 @@ from harness.acl import WIRE_CHECK, Acl, contract_acls
 from harness.contract import Contract
 from harness.errors import UsageError
 from harness.kafka import KafkaBus, KafkaTuning
+from harness.kafka.login import Login, SaslLogin
 from harness.kafka.security_admin import SecurityAdmin, wait_until_logins_work
-from kafka_broker.security import SaslCredentials, new_password
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,16 @@ class ClusterLogins:
     """Who may log in to a secured cluster: the administrator and one login per principal
     (each service of the contract, and the wire check)."""
 
-    admin: SaslCredentials
-    principals: Mapping[str, SaslCredentials]
+    admin: Login
+    principals: Mapping[str, Login]
 
     @classmethod
-    def for_contract(cls, contract: Contract, admin: SaslCredentials) -> ClusterLogins:
+    def for_contract(cls, contract: Contract, admin: Login) -> ClusterLogins:
         """A fresh password for every service of ``contract`` and for the wire check."""
         names = [*contract.services, WIRE_CHECK]
-        return cls(admin, {name: SaslCredentials(name, new_password()) for name in names})
+        return cls(admin, {name: SaslLogin.fresh(name) for name in names})
 
-    def of(self, name: str) -> SaslCredentials:
+    def of(self, name: str) -> Login:
         """The login of one service (or ``WIRE_CHECK``, or ``admin``)."""
         if name == self.admin.username:
             return self.admin
@@ -113,7 +113,7 @@ def secure_cluster(
     contract: Contract,
     bootstrap_servers: str,
     *,
-    admin: SaslCredentials,
+    admin: Login,
     topic_prefix: str = "",
     logins: ClusterLogins | None = None,
 ) -> SecuredCluster:
@@ -132,9 +132,9 @@ def secure_cluster(
     return SecuredCluster(contract, bootstrap_servers, logins, topic_prefix, tuple(acls))
 
 
-def _as_json(login: SaslCredentials) -> dict[str, str]:
+def _as_json(login: Login) -> dict[str, str]:
     return {"username": login.username, "password": login.password, "mechanism": login.mechanism}
 
 
-def _from_json(raw: Mapping[str, str]) -> SaslCredentials:
-    return SaslCredentials(str(raw["username"]), str(raw["password"]), str(raw["mechanism"]))
+def _from_json(raw: Mapping[str, str]) -> Login:
+    return SaslLogin(str(raw["username"]), str(raw["password"]), str(raw["mechanism"]))

@@ -24,6 +24,7 @@ from harness.kafka import KafkaTuning
 from kafka_broker.cli import add_broker_commands
 from kafka_broker.errors import BrokerError
 from kafka_broker.terminal import wait_for_interrupt
+from pipeline_system.acl_command import add_acl_command
 from pipeline_system.demo import add_demo_command
 from pipeline_system.driver import add_run_command
 from pipeline_system.runtime import (
@@ -43,7 +44,8 @@ if TYPE_CHECKING:
 
 
 def add_system_commands(commands: Subparsers) -> None:
-    """Register broker, up, run, simulate, serve and demo."""
+    """Register acl, broker, up, run, simulate, serve and demo."""
+    add_acl_command(commands)
     add_broker_commands(commands)
     add_up_command(commands)
     add_run_command(commands)

@@ -38,6 +38,7 @@ from harness.waiting import wait_for
 from kafka_broker.terminal import say
 from pipeline_system.runtime import (
     add_run_options,
+    broker_login,
     broker_settings,
     note,
     run_settings,
@@ -147,7 +148,7 @@ def run_batches(args: argparse.Namespace) -> int:
     logins = ClusterLogins.read(args.logins) if args.logins else None
     broker = broker_settings(args)
     if logins is not None:
-        broker = replace(broker, login=logins.of(WIRE_CHECK))
+        broker = replace(broker, login=broker_login(logins.of(WIRE_CHECK)))
     with running_bus(settings, broker, note) as bus, _client_bus(bus, logins) as client_bus:
         observer = ContractObserver(bus.contract, bus)
         observer.start()

@@ -23,9 +23,11 @@ from harness.cli import PROG
 from harness.cli import settings_from_args as harness_settings_from_args
 from harness.contract import load_contract
 from harness.kafka import KafkaBus, KafkaTuning
+from harness.kafka.login import Login
 from harness.settings import Settings
 from kafka_broker import BrokerError, BrokerSettings, kafka_broker, read_detached
 from kafka_broker.cli import add_bootstrap_option, add_name_option, settings_from_args
+from kafka_broker.security import SaslCredentials
 from kafka_broker.terminal import progress_printer
 
 
@@ -90,6 +92,11 @@ def running_bus(
             yield bus
         finally:
             bus.stop()
+
+
+def broker_login(login: Login) -> SaslCredentials:
+    """A harness login in the broker package's terms (the two packages share no type)."""
+    return SaslCredentials(login.username, login.password, login.mechanism)
 
 
 note = progress_printer(PROG)

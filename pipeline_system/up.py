@@ -28,6 +28,7 @@ from kafka_broker.terminal import say, wait_for_interrupt
 from pipeline_system.environment import ENV_KEYS, SystemAddresses, real_service_environment
 from pipeline_system.runtime import (
     add_run_options,
+    broker_login,
     broker_settings,
     note,
     run_settings,
@@ -214,7 +215,7 @@ def _announce(
         print(f"addresses written to {args.env_file}")
     for service_id in args.without:
         print(f"\n# {service_id} is left out: start the real one with this environment")
-        login = cluster.logins.of(service_id) if cluster else None
+        login = broker_login(cluster.logins.of(service_id)) if cluster else None
         print(real_service_environment(service_id, addresses, login=login))
     print(
         "\nrunning; the wire check prints what breaks the contract. Ctrl-C or SIGTERM stops "

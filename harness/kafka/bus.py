@@ -28,9 +28,9 @@ from harness.envelope import Envelope
 from harness.kafka.admin import ClusterAdmin
 from harness.kafka.authorization import LoginWatch
 from harness.kafka.consumer import KafkaSubscription
+from harness.kafka.login import Login
 from harness.kafka.publisher import Publisher
 from harness.kafka.tuning import KafkaTuning
-from kafka_broker.security import SaslCredentials
 
 
 class KafkaBus:
@@ -44,7 +44,7 @@ class KafkaBus:
         topic_prefix: str = "",
         client_id: str = "pipeline-harness",
         tuning: KafkaTuning | None = None,
-        credentials: SaslCredentials | None = None,
+        credentials: Login | None = None,
         manage_topics: bool = True,
     ) -> None:
         self.contract = contract

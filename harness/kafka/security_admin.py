@@ -8,7 +8,7 @@ Refusals (not the administrator, no authorizer) are ``NotAuthorized`` or ``BusEr
 Example::
 
     admin = SecurityAdmin({"bootstrap.servers": address, **broker.admin.client_config()})
-    admin.upsert_logins([SaslCredentials("spellchecker", "pw")])
+    admin.upsert_logins([Login("spellchecker", "pw")])
     admin.create_acls(contract_acls(contract))
 """
 
@@ -37,7 +37,7 @@ from harness.acl import Acl, Operation, Pattern
 from harness.acl import ResourceType as AclResource
 from harness.errors import BusError
 from harness.kafka.authorization import refusal
-from kafka_broker.security import SaslCredentials
+from harness.kafka.login import Login
 
 SCRAM_ITERATIONS = 4096  # Kafka's minimum for SCRAM-SHA-512, and the kafka-configs default
 _TIMEOUT_S = 30.0
@@ -50,7 +50,7 @@ class SecurityAdmin:
         self._admin = AdminClient({**config, "log_level": 0})
         self.principal = principal
 
-    def upsert_logins(self, logins: Iterable[SaslCredentials]) -> None:
+    def upsert_logins(self, logins: Iterable[Login]) -> None:
         """Create (or reset the password of) each SCRAM-SHA-512 login."""
         wanted: list[UserScramCredentialAlteration] = [
             UserScramCredentialUpsertion(
@@ -169,7 +169,7 @@ def _filter(made: AclBinding) -> AclBindingFilter:
 
 
 def wait_until_logins_work(
-    bootstrap_servers: str, logins: Iterable[SaslCredentials], *, timeout_s: float = 15.0
+    bootstrap_servers: str, logins: Iterable[Login], *, timeout_s: float = 15.0
 ) -> None:
     """Block until the broker accepts each new login (SCRAM credentials reach the broker through
     the metadata log, a moment after the admin call returns); BusError naming the first that
@@ -185,7 +185,7 @@ def wait_until_logins_work(
             time.sleep(0.1)
 
 
-def _logs_in(bootstrap_servers: str, login: SaslCredentials) -> bool:
+def _logs_in(bootstrap_servers: str, login: Login) -> bool:
     failed: list[KafkaError] = []
 
     def on_error(error: KafkaError) -> None:

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from harness.acl import WIRE_CHECK, Acl, contract_acls, principal_of
-from harness.cli import main
 from harness.contract import Contract
+from pipeline_system.cli import main
 
 
 def _of(acls: list[Acl], who: str) -> set[tuple[str, str, str]]:

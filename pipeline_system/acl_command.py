@@ -13,28 +13,27 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness.acl import Acl, contract_acls, principal_of
+from harness.cli import PROG, settings_from_args
 from harness.contract import Contract, load_contract
 from harness.errors import UsageError
+from harness.kafka.login import Login
 from harness.kafka.security_admin import SecurityAdmin, wait_until_logins_work
 from harness.security import ClusterLogins
 from harness.settings import Settings
 from kafka_broker.detached import read_detached
-from kafka_broker.security import SaslCredentials
 from kafka_broker.settings import BrokerSettings
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
-SettingsOf = Callable[[argparse.Namespace], Settings]
 
-
-def add_acl_command(commands: Subparsers, *, prog: str, settings_of: SettingsOf) -> None:
+def add_acl_command(commands: Subparsers) -> None:
+    prog, settings_of = PROG, settings_from_args
     acl = commands.add_parser(
         "acl",
         help="the Kafka ACLs the contract's operations give each service (print or --apply)",
@@ -133,7 +132,7 @@ def _apply(
     return 0
 
 
-def _administrator(args: argparse.Namespace, settings: Settings) -> tuple[str, SaslCredentials]:
+def _administrator(args: argparse.Namespace, settings: Settings) -> tuple[str, Login]:
     """Where to apply, and as whom: --bootstrap and the environment's login, else the
     detached secured broker's record."""
     broker = BrokerSettings.from_env(os.environ)
