@@ -103,13 +103,31 @@ class KafkaSubscription:
         if threading.current_thread() is not self._thread and self._thread.is_alive():
             self._thread.join(timeout=15)
 
-    def _all_partitions(self) -> list[TopicPartition]:
-        metadata = self._consumer.list_topics(timeout=10)
-        return [
-            TopicPartition(topic, partition, OFFSET_BEGINNING)
-            for topic in self._by_topic
-            for partition in metadata.topics[topic].partitions
-        ]
+    def _all_partitions(self, timeout_s: float = 15.0) -> list[TopicPartition]:
+        """Every partition of the tap's topics, from the beginning. A topic created a moment
+        ago can be missing from the first metadata a busy broker gives: ask again until each
+        topic has its partitions."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            metadata = self._consumer.list_topics(timeout=10)
+            found = {t: metadata.topics.get(t) for t in self._by_topic}
+            missing = [t for t, m in found.items() if m is None or m.error or not m.partitions]
+            if not missing:
+                return [
+                    TopicPartition(topic, partition, OFFSET_BEGINNING)
+                    for topic, meta in found.items()
+                    if meta is not None
+                    for partition in meta.partitions
+                ]
+            if time.monotonic() > deadline:
+                first = found.get(missing[0])
+                error = first.error if first is not None else None
+                refused = refusal(error, self.bus.principal, "read", f"topic {missing[0]}")
+                raise refused or BusError(
+                    f"the cluster has no topic {missing[0]} to read after {timeout_s:.0f} s",
+                    hint="create it first (KafkaBus.start creates the contract's topics)",
+                )
+            time.sleep(0.1)
 
     def _on_assign(self, _consumer: Consumer, _partitions: list[TopicPartition]) -> None:
         self._assigned.set()

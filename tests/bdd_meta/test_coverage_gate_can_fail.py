@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bdd_meta.conftest import RunFeatures
+from tests.bdd_meta.conftest import PlannedRuns, plan_run
 
 pytestmark = pytest.mark.kafka
 
@@ -22,15 +22,24 @@ Feature: Refusals only
     When the client requests the "translation" pipeline
     Then the request is denied with reason "unknown_pipeline"
 """
+plan_run("whole", {"refusals.feature": FEATURE}, "--contract-coverage-gate=auto")
+plan_run(
+    "narrowed",
+    {"refusals.feature": FEATURE},
+    "--contract-coverage-gate=auto",
+    "-k",
+    "never_registered",
+)
+plan_run("opt-in", {"refusals.feature": FEATURE})
 NEVER_SEEN = (
     "LLMComparisonRequestV1 (huleedu.llm_provider.comparison_request.v1) was never exercised"
 )
 
 
 def test_a_whole_run_missing_contract_messages_fails_the_session(
-    run_features: RunFeatures,
+    planned_runs: PlannedRuns,
 ) -> None:
-    run = run_features({"refusals.feature": FEATURE}, "--contract-coverage-gate=auto")
+    run = planned_runs["whole"]
 
     assert run.exit_code == 1, run.output
     assert {case.find("failure") for case in run.testcases().values()} == {None}, run.output
@@ -44,19 +53,17 @@ def test_a_whole_run_missing_contract_messages_fails_the_session(
     assert "Gate: FAILS" in coverage
 
 
-def test_a_run_narrowed_with_k_is_reported_but_not_gated(run_features: RunFeatures) -> None:
-    run = run_features(
-        {"refusals.feature": FEATURE}, "--contract-coverage-gate=auto", "-k", "never_registered"
-    )
+def test_a_run_narrowed_with_k_is_reported_but_not_gated(planned_runs: PlannedRuns) -> None:
+    run = planned_runs["narrowed"]
 
     assert run.exit_code == 0, run.output
     assert "gate: not applied, a partial run (1 tests were deselected" in run.output
     assert "CONTRACT COVERAGE GATE FAILED" not in run.output
 
 
-def test_in_another_project_the_gate_is_opt_in(run_features: RunFeatures) -> None:
+def test_in_another_project_the_gate_is_opt_in(planned_runs: PlannedRuns) -> None:
     """A team's own feature over the plugin's steps runs green without the option."""
-    run = run_features({"refusals.feature": FEATURE})
+    run = planned_runs["opt-in"]
 
     assert run.exit_code == 0, run.output
     assert "gate: not applied (--contract-coverage-gate=off)" in run.output

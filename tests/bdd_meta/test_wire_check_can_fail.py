@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.bdd_meta.conftest import FeatureRun, RunFeatures
+from tests.bdd_meta.conftest import FeatureRun, PlannedRuns, plan_run
 
 pytestmark = pytest.mark.kafka
 
@@ -44,10 +44,13 @@ RULE_BREACH = (
 )
 
 
-@pytest.fixture(scope="module")
-def wire_run(run_features: RunFeatures) -> FeatureRun:
-    """One run of the feature, which both tests read (a sub-run costs about 10 s)."""
-    return run_features({"wire.feature": FEATURE}, "--contract-coverage-gate=off")
+plan_run("wire", {"wire.feature": FEATURE}, "--contract-coverage-gate=off")
+
+
+@pytest.fixture
+def wire_run(planned_runs: PlannedRuns) -> FeatureRun:
+    """The one run of the feature, which both tests read."""
+    return planned_runs["wire"]
 
 
 def test_a_broken_simulator_fails_its_scenario_with_message_channel_and_pointer(
