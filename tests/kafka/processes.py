@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 
 from harness.waiting import wait_for
 
@@ -21,11 +22,16 @@ class Process:
     (a foreign service), with ``env`` added to this process's environment."""
 
     def __init__(
-        self, *args: str, command: list[str] | None = None, env: Mapping[str, str] | None = None
+        self,
+        *args: str,
+        command: list[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> None:
         environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.popen = subprocess.Popen(
             [*(COMMAND if command is None else command), *args],
+            cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -32,6 +32,7 @@ from kafka_broker import BrokerSettings, RunningBroker, start_broker
 from kafka_broker.security import SaslCredentials, login_env_lines
 from pipeline_system.cli import main
 from pipeline_system.system import build_system
+from tests.kafka.processes import Process
 
 pytestmark = [pytest.mark.kafka, pytest.mark.xdist_group("secured-broker")]
 
@@ -300,3 +301,47 @@ def test_acl_apply_without_an_administrator_login_says_what_is_missing(
     err = capsys.readouterr().err
     assert f"needs the administrator's login to {address}" in err
     assert "KAFKA_SASL_USERNAME" in err and "Traceback" not in err
+
+
+def test_up_secure_runs_the_flow_and_run_drives_it_with_the_logins(tmp_path: Path) -> None:
+    """The commands a user types: ``up --secure`` starts its own secured broker and writes the
+    logins; ``run --logins`` drives a batch through it as api_gateway; without a login, run is
+    told why it cannot connect."""
+    env = {"KAFKA_BOOTSTRAP_SERVERS": "", "PIPELINE_HARNESS_TOPIC_PREFIX": ""}
+    logins, addresses = tmp_path / "logins.json", tmp_path / "harness.env"
+    up = Process(
+        "up",
+        "--secure",
+        "--logins",
+        str(logins),
+        "--env-file",
+        str(addresses),
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        up.line_starting("running", within_s=90)
+        assert any("secured: 16 principals" in line for line in up.lines), up.lines
+        run = Process(
+            "run",
+            "--env-file",
+            str(addresses),
+            "--logins",
+            str(logins),
+            "--essays",
+            "2",
+            env=env,
+            cwd=tmp_path,
+        )
+        assert run.popen.wait(timeout=120) == 0, run.lines[-20:]
+        assert "PASS" in run.lines, run.lines[-10:]
+        anonymous = Process(
+            "run", "--env-file", str(addresses), "--essays", "1", env=env, cwd=tmp_path
+        )
+        assert anonymous.popen.wait(timeout=60) == 2
+        assert any("a secured cluster (`up --secure`) needs a login" in x for x in anonymous.lines)
+    finally:
+        code = up.interrupt()
+    assert code == 0, up.lines[-20:]
+    assert "dead letters: 0" in up.lines, up.lines[-20:]
+    assert not any("Traceback" in line for line in up.lines), up.lines[-20:]
