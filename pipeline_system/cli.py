@@ -29,10 +29,11 @@ from pipeline_system.demo import add_demo_command
 from pipeline_system.driver import add_run_command
 from pipeline_system.runtime import (
     add_run_options,
-    broker_settings,
+    add_service_login_option,
     note,
     run_settings,
     running_bus,
+    service_broker_settings,
 )
 from pipeline_system.serve import add_serve_command
 from pipeline_system.system import NEEDS_CONTENT, SIMULATORS
@@ -78,12 +79,15 @@ def _add_simulate(commands: Subparsers) -> None:
         f"  {PROG} simulate spellchecker --bootstrap 127.0.0.1:9092 "
         "--content-url http://127.0.0.1:39987/v1/content\n"
         f"  {PROG} simulate file_service --bootstrap 127.0.0.1:9092 --content-port 8700\n"
-        f"  {PROG} simulate llm_provider --behaviour slow-llm.yaml --member llm-1\n\n"
+        f"  {PROG} simulate llm_provider --behaviour slow-llm.yaml --member llm-1\n"
+        f"  {PROG} simulate llm_provider --bootstrap 127.0.0.1:9092 --logins logins.json"
+        "   # join `up --secure`\n\n"
         "a behaviour file is YAML or JSON, e.g.:\n"
         "  latency_s: [0.05, 0.2]\n  error_rate: 0.1\n  seed: 7",
     )
     simulate.add_argument("service", choices=sorted(SIMULATORS), help="the service to simulate")
     add_run_options(simulate)
+    add_service_login_option(simulate)
     simulate.add_argument("--behaviour", type=Path, help="YAML/JSON file of behaviour knobs")
     simulate.add_argument(
         "--content-port",
@@ -118,7 +122,9 @@ def _run_simulate(args: argparse.Namespace) -> int:
             hint=f"those are: {', '.join(sorted(NEEDS_CONTENT))}",
         )
     tuning = KafkaTuning(group_instance=args.member) if args.member else None
-    with running_bus(run_settings(args), broker_settings(args), note, tuning=tuning) as bus:
+    with running_bus(
+        run_settings(args), service_broker_settings(args, args.service), note, tuning=tuning
+    ) as bus:
         if args.content_url:
             extras["content"] = HttpContentStore(
                 bus.contract, args.content_url, caller=args.service

@@ -18,12 +18,14 @@ import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 from harness.cli import PROG
 from harness.cli import settings_from_args as harness_settings_from_args
 from harness.contract import load_contract
 from harness.kafka import KafkaBus, KafkaTuning
 from harness.kafka.login import Login
+from harness.security import ClusterLogins
 from harness.settings import Settings
 from kafka_broker import BrokerError, BrokerSettings, kafka_broker, read_detached
 from kafka_broker.cli import add_bootstrap_option, add_name_option, settings_from_args
@@ -125,3 +127,23 @@ def run_settings(args: argparse.Namespace) -> Settings:
 def broker_settings(args: argparse.Namespace) -> BrokerSettings:
     """The broker's settings for a run: the environment's, with ``--bootstrap`` and ``--name``."""
     return settings_from_args(args)
+
+
+def add_service_login_option(parser: argparse.ArgumentParser) -> None:
+    """``--logins FILE``: join a secured system as this service (``up --secure --logins``)."""
+    parser.add_argument(
+        "--logins",
+        type=Path,
+        metavar="FILE",
+        help="a secured system's logins (`up --secure --logins FILE`): log in as this service, "
+        "under the contract's ACLs",
+    )
+
+
+def service_broker_settings(args: argparse.Namespace, service_id: str) -> BrokerSettings:
+    """The broker's settings for one service's process: with ``--logins``, its own login."""
+    broker = broker_settings(args)
+    if getattr(args, "logins", None):
+        login = ClusterLogins.read(args.logins).of(service_id)
+        broker = replace(broker, login=broker_login(login))
+    return broker

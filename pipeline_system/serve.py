@@ -24,10 +24,11 @@ from harness.kafka import KafkaTuning
 from kafka_broker.terminal import wait_for_interrupt
 from pipeline_system.runtime import (
     add_run_options,
-    broker_settings,
+    add_service_login_option,
     note,
     run_settings,
     running_bus,
+    service_broker_settings,
 )
 from reference_impl import (
     BatchConductorService,
@@ -57,6 +58,7 @@ def add_serve_command(commands: Subparsers) -> None:
     )
     serve.add_argument("service", choices=SERVED, help="the reference service to run")
     add_run_options(serve)
+    add_service_login_option(serve)
     serve.add_argument(
         "--database", type=Path, required=True, help="its SQLite file (created when missing)"
     )
@@ -86,7 +88,9 @@ def run_serve(args: argparse.Namespace) -> int:
     # file after a kill -9, it takes its partitions back at once (no 10 s session timeout).
     state = hashlib.sha1(str(args.database.resolve()).encode()).hexdigest()[:10]
     tuning = KafkaTuning(group_instance=f"{args.service}-{state}")
-    with running_bus(run_settings(args), broker_settings(args), note, tuning=tuning) as bus:
+    with running_bus(
+        run_settings(args), service_broker_settings(args, args.service), note, tuning=tuning
+    ) as bus:
         service: BatchOrchestratorService | BatchConductorService
         if args.service == "bos":
             config = OrchestratorConfig(

@@ -31,6 +31,7 @@ from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, RunningBroker, start_broker
 from kafka_broker.security import SaslCredentials, login_env_lines
 from pipeline_system.cli import main
+from pipeline_system.driver import read_env_file
 from pipeline_system.system import build_system
 from tests.kafka.processes import Process
 
@@ -303,33 +304,34 @@ def test_acl_apply_without_an_administrator_login_says_what_is_missing(
     assert "KAFKA_SASL_USERNAME" in err and "Traceback" not in err
 
 
-def test_up_secure_runs_the_flow_and_run_drives_it_with_the_logins(tmp_path: Path) -> None:
-    """The commands a user types: ``up --secure`` starts its own secured broker and writes the
-    logins; ``run --logins`` drives a batch through it as api_gateway; without a login, run is
-    told why it cannot connect."""
+def test_up_secure_runs_the_flow_with_a_service_in_its_own_process_and_run_drives_it(
+    tmp_path: Path,
+) -> None:
+    """The commands a user types: ``up --secure --without llm_provider`` starts its own secured
+    broker and writes the logins; ``simulate llm_provider --logins`` joins as User:llm_provider;
+    ``run --logins`` drives a batch through as api_gateway; without a login, run is told why."""
     env = {"KAFKA_BOOTSTRAP_SERVERS": "", "PIPELINE_HARNESS_TOPIC_PREFIX": ""}
     logins, addresses = tmp_path / "logins.json", tmp_path / "harness.env"
     up = Process(
-        "up",
-        "--secure",
-        "--logins",
-        str(logins),
-        "--env-file",
-        str(addresses),
+        *("up", "--secure", "--without", "llm_provider", "--logins", str(logins)),
+        *("--env-file", str(addresses)),
         env=env,
         cwd=tmp_path,
     )
+    llm: Process | None = None
     try:
         up.line_starting("running", within_s=90)
         assert any("secured: 16 principals" in line for line in up.lines), up.lines
+        bootstrap = read_env_file(addresses)["KAFKA_BOOTSTRAP_SERVERS"]
+        llm = Process(
+            *("simulate", "llm_provider", "--bootstrap", bootstrap, "--logins", str(logins)),
+            env=env,
+            cwd=tmp_path,
+        )
+        llm.line_starting("llm_provider consuming", within_s=60)
+        up.line_starting("llm_provider joined", within_s=30)
         run = Process(
-            "run",
-            "--env-file",
-            str(addresses),
-            "--logins",
-            str(logins),
-            "--essays",
-            "2",
+            *("run", "--env-file", str(addresses), "--logins", str(logins), "--essays", "2"),
             env=env,
             cwd=tmp_path,
         )
@@ -341,7 +343,9 @@ def test_up_secure_runs_the_flow_and_run_drives_it_with_the_logins(tmp_path: Pat
         assert anonymous.popen.wait(timeout=60) == 2
         assert any("a secured cluster (`up --secure`) needs a login" in x for x in anonymous.lines)
     finally:
+        if llm is not None:
+            llm.interrupt()
         code = up.interrupt()
     assert code == 0, up.lines[-20:]
     assert "dead letters: 0" in up.lines, up.lines[-20:]
-    assert not any("Traceback" in line for line in up.lines), up.lines[-20:]
+    assert not any("Traceback" in line for line in [*up.lines, *(llm.lines if llm else [])])
