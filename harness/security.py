@@ -6,7 +6,7 @@ accepts the new logins. What it returns hands out one bus per service, logged in
 service, so that the broker itself refuses a service that writes where the contract does not
 let it (``NotAuthorized``)::
 
-    cluster = secure_cluster(contract, address, admin=broker.admin, topic_prefix="run-1.")
+    cluster = secure_cluster(contract, address, admin=broker.info.login, topic_prefix="run-1.")
     spellchecker_bus = cluster.bus("spellchecker")      # may write only what it sends
     wire_check_bus = cluster.bus(WIRE_CHECK)            # reads every channel
 
@@ -26,7 +26,7 @@ from harness.contract import Contract
 from harness.errors import UsageError
 from harness.kafka import KafkaBus, KafkaTuning
 from harness.kafka.login import Login, SaslLogin
-from harness.kafka.security_admin import SecurityAdmin, wait_until_logins_work
+from harness.kafka.security_admin import SecurityAdmin
 
 
 @dataclass(frozen=True)
@@ -122,13 +122,9 @@ def secure_cluster(
     ``logins``' and adds no ACL twice."""
     logins = logins or ClusterLogins.for_contract(contract, admin)
     acls = contract_acls(contract, topic_prefix=topic_prefix)
-    security = SecurityAdmin(
-        {"bootstrap.servers": bootstrap_servers, **admin.client_config()},
-        principal=admin.principal,
-    )
+    security = SecurityAdmin(bootstrap_servers, admin)
     security.upsert_logins(logins.principals.values())
     security.create_acls(acls)
-    wait_until_logins_work(bootstrap_servers, logins.principals.values())
     return SecuredCluster(contract, bootstrap_servers, logins, topic_prefix, tuple(acls))
 
 

@@ -22,7 +22,7 @@ from harness.cli import PROG, settings_from_args
 from harness.contract import Contract, load_contract
 from harness.errors import UsageError
 from harness.kafka.login import Login
-from harness.kafka.security_admin import SecurityAdmin, wait_until_logins_work
+from harness.kafka.security_admin import SecurityAdmin
 from harness.security import ClusterLogins
 from harness.settings import Settings
 from kafka_broker.detached import read_detached
@@ -103,18 +103,12 @@ def _apply(
     args: argparse.Namespace, settings: Settings, contract: Contract, acls: list[Acl]
 ) -> int:
     address, admin = _administrator(args, settings)
-    security = SecurityAdmin(
-        {"bootstrap.servers": address, **admin.client_config()}, principal=admin.principal
-    )
+    security = SecurityAdmin(address, admin)
     if args.logins:
         logins = ClusterLogins.for_contract(contract, admin)
         if args.service:
-            keep = {args.service}
-            logins = replace(
-                logins, principals={k: v for k, v in logins.principals.items() if k in keep}
-            )
+            logins = replace(logins, principals={args.service: logins.of(args.service)})
         security.upsert_logins(logins.principals.values())
-        wait_until_logins_work(address, logins.principals.values())
         logins.write(args.logins)
         print(f"added {len(logins.principals)} logins; written to {args.logins} (this user only)")
     security.create_acls(acls)

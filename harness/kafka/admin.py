@@ -36,9 +36,8 @@ class ClusterAdmin:
         admin.ensure_topics({"run-1.huleedu.batch.pipeline.completed.v1": (3, 1)})
     """
 
-    def __init__(self, config: Mapping[str, Any], *, principal: str = "this client") -> None:
+    def __init__(self, config: Mapping[str, Any]) -> None:
         self._config = dict(config)
-        self.principal = principal
 
     def ensure_topics(self, topics: Mapping[str, tuple[int, int]]) -> None:
         """Create each topic (name -> partitions, replicas) unless it exists. A principal that

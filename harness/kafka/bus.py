@@ -65,7 +65,7 @@ class KafkaBus:
             principal=self.principal,
             logins=self.logins,
         )
-        self._admin = ClusterAdmin(self._common_config(), principal=self.principal)
+        self._admin = ClusterAdmin(self._common_config())
         self._subscriptions: list[KafkaSubscription] = []
         self._members: dict[str, int] = {}
         self._lock = threading.Lock()

@@ -154,11 +154,10 @@ class KafkaSubscription:
     def _on_error(self, error: KafkaError) -> bool:
         """An error event: a secured broker's refusal stops the subscription (``error`` says
         why); anything else is transient (a broker restarting, say): librdkafka retries."""
-        topics = ", ".join(self._by_topic)
-        resource = f"consumer group {self.group}" if self.group else f"topics {topics}"
-        if error.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED:
-            resource = f"topics {topics}"
-        action = "join" if resource.startswith("consumer group") else "read"
+        if error.code() == KafkaError.GROUP_AUTHORIZATION_FAILED:
+            action, resource = "join", f"consumer group {self.group}"
+        else:
+            action, resource = "read", f"topics {', '.join(self._by_topic)}"
         refused = refusal(error, self.bus.principal, action, resource)
         if refused is None:
             return True

@@ -7,15 +7,15 @@ Refusals (not the administrator, no authorizer) are ``NotAuthorized`` or ``BusEr
 
 Example::
 
-    admin = SecurityAdmin({"bootstrap.servers": address, **broker.admin.client_config()})
-    admin.upsert_logins([Login("spellchecker", "pw")])
+    admin = SecurityAdmin(address, broker.info.login)
+    admin.upsert_logins([SaslLogin("spellchecker", "pw")])   # returns once it works
     admin.create_acls(contract_acls(contract))
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from confluent_kafka import KafkaError, KafkaException
@@ -46,12 +46,17 @@ _TIMEOUT_S = 30.0
 class SecurityAdmin:
     """The administrator's view of a secured cluster: logins and ACLs."""
 
-    def __init__(self, config: Mapping[str, Any], *, principal: str = "the administrator") -> None:
+    def __init__(self, bootstrap_servers: str, admin: Login) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.principal = admin.principal
+        config = {"bootstrap.servers": bootstrap_servers, **admin.client_config()}
         self._admin = AdminClient({**config, "log_level": 0})
-        self.principal = principal
 
     def upsert_logins(self, logins: Iterable[Login]) -> None:
-        """Create (or reset the password of) each SCRAM-SHA-512 login."""
+        """Create (or reset the password of) each SCRAM-SHA-512 login, and return once the
+        broker accepts each (the credentials reach it through the metadata log, a moment after
+        the admin call returns)."""
+        logins = list(logins)
         wanted: list[UserScramCredentialAlteration] = [
             UserScramCredentialUpsertion(
                 login.username,
@@ -65,6 +70,7 @@ class SecurityAdmin:
         futures = self._admin.alter_user_scram_credentials(wanted, request_timeout=_TIMEOUT_S)
         for user, future in futures.items():
             self._settle(future, "add the SCRAM login of", f"user {user}")
+        _wait_until_logins_work(self.bootstrap_servers, logins)
 
     def create_acls(self, acls: Sequence[Acl]) -> None:
         """Add each ALLOW binding (adding one that exists changes nothing)."""
@@ -168,12 +174,11 @@ def _filter(made: AclBinding) -> AclBindingFilter:
     )
 
 
-def wait_until_logins_work(
+def _wait_until_logins_work(
     bootstrap_servers: str, logins: Iterable[Login], *, timeout_s: float = 15.0
 ) -> None:
-    """Block until the broker accepts each new login (SCRAM credentials reach the broker through
-    the metadata log, a moment after the admin call returns); BusError naming the first that
-    never works."""
+    """Block until the broker accepts each new login; BusError naming the first that never
+    works."""
     deadline = time.monotonic() + timeout_s
     for login in logins:
         while not _logs_in(bootstrap_servers, login):

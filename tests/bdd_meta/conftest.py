@@ -1,9 +1,10 @@
 """Running a small Gherkin suite in a pytest of its own, to prove that the checks can fail.
 
-``run_features`` writes a throwaway project (a conftest loading the step library, a test module
-binding every .feature file, the features) and runs pytest on it in a subprocess, against this
-session's Kafka broker (``KAFKA_BOOTSTRAP_SERVERS``) with a topic prefix of its own. The result
-keeps the exit code, the output, and the JUnit XML and cucumber JSON the run wrote.
+A test module declares its sub-runs with ``plan_run``; each is a throwaway project (a conftest
+loading the step library, a test module binding every .feature file, the features) run by pytest
+in a subprocess, against this session's Kafka broker (``KAFKA_BOOTSTRAP_SERVERS``) with a topic
+prefix of its own. ``planned_runs[name]`` keeps the exit code, the output, and the JUnit XML and
+cucumber JSON the run wrote.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,9 +54,6 @@ class FeatureRun:
         return self.project / "reports"
 
 
-RunFeatures = Callable[..., FeatureRun]
-
-
 PLANNED: dict[str, tuple[Mapping[str, str], tuple[str, ...]]] = {}
 """The sub-runs the test modules declare at import (``plan_run``): they all start together as
 the first of them is asked for, since each mostly waits on its broker round trips and its
@@ -93,17 +91,6 @@ class PlannedRuns:
             if started.process.poll() is None:
                 started.process.kill()
                 started.process.communicate()
-
-
-@pytest.fixture(scope="session")
-def run_features(tmp_path_factory: pytest.TempPathFactory, kafka_bootstrap: str) -> RunFeatures:
-    """``run_features({"name.feature": text}, *pytest_args)`` -> FeatureRun, each run in a new
-    project folder."""
-
-    def run(features: Mapping[str, str], *args: str) -> FeatureRun:
-        return _start(tmp_path_factory, kafka_bootstrap, features, args).result()
-
-    return run
 
 
 @pytest.fixture(scope="session")

@@ -59,13 +59,7 @@ def cluster(pipeline_contract: Contract, secured_broker: RunningBroker) -> Itera
     info = secured_broker.info
     assert info.login is not None
     prefix = f"secured-{uuid.uuid4().hex[:8]}."
-    admin_bus = KafkaBus(
-        pipeline_contract,
-        bootstrap_servers=info.bootstrap_servers,
-        topic_prefix=prefix,
-        credentials=info.login,
-    )
-    admin_bus.start()
+    admin_bus = _topics_created(pipeline_contract, secured_broker, prefix)
     yield secure_cluster(
         pipeline_contract, info.bootstrap_servers, admin=info.login, topic_prefix=prefix
     )
@@ -88,7 +82,7 @@ def test_the_cluster_holds_exactly_the_acls_the_contract_gives(
 ) -> None:
     info = secured_broker.info
     assert info.login is not None
-    admin = SecurityAdmin({"bootstrap.servers": info.bootstrap_servers, **info.client_config})
+    admin = SecurityAdmin(info.bootstrap_servers, info.login)
     prefix = cluster.topic_prefix
     held = [  # other tests' clusters have other prefixes; groups are the same for all
         a for a in admin.acls() if a.resource_type == "GROUP" or a.resource_name.startswith(prefix)
@@ -241,6 +235,19 @@ def test_the_whole_flow_completes_with_every_service_as_its_own_principal(
     assert dead_letters == []
 
 
+def _topics_created(contract: Contract, broker: RunningBroker, prefix: str) -> KafkaBus:
+    """A started bus of the administrator's, which created the contract's topics under
+    ``prefix`` (the services' principals may not)."""
+    bus = KafkaBus(
+        contract,
+        bootstrap_servers=broker.info.bootstrap_servers,
+        topic_prefix=prefix,
+        credentials=broker.info.login,
+    )
+    bus.start()
+    return bus
+
+
 def envelope_bytes(envelope: object) -> bytes:
     return json.dumps(envelope).encode()
 
@@ -271,13 +278,7 @@ def test_acl_apply_adds_the_contracts_acls_and_logins_to_a_cluster(
     logins = ClusterLogins.read(logins_file)
     assert set(logins.principals) == {"spellchecker"}
     cluster = SecuredCluster.joined(pipeline_contract, info.bootstrap_servers, logins, prefix)
-    admin_bus = KafkaBus(
-        pipeline_contract,
-        bootstrap_servers=info.bootstrap_servers,
-        topic_prefix=prefix,
-        credentials=info.login,
-    )
-    admin_bus.start()
+    admin_bus = _topics_created(pipeline_contract, secured_broker, prefix)
     spellchecker = cluster.bus("spellchecker")
     spellchecker.start()
     try:
