@@ -16,12 +16,13 @@ import json
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from harness.contract import Contract, resolve_pointer
 from harness.errors import Violation
 from harness.openapi import HttpBody, HttpOperation
+from harness.rules import Level
 from harness.validation import ContractValidator
 
 REQUEST = "request"
@@ -50,6 +51,23 @@ class HttpExchange:
     @property
     def label(self) -> str:
         return f"{self.method} {self.path} -> {self.status}"
+
+    def to_json(self) -> str:
+        """One line of JSON: how a service in another process hands its exchanges to the
+        supervisor's wire check (``from_json`` reads it back)."""
+        fields = asdict(self)
+        fields["violations"] = [{**v, "level": v["level"].value} for v in fields["violations"]]
+        return json.dumps(fields, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, line: str) -> HttpExchange:
+        """The exchange ``to_json`` wrote; a ValueError (or KeyError, TypeError) if it is not
+        one."""
+        fields = json.loads(line)
+        violations = tuple(
+            Violation(**{**v, "level": Level(v["level"])}) for v in fields.pop("violations")
+        )
+        return cls(**fields, violations=violations)
 
 
 class HttpChecker:

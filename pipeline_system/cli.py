@@ -30,10 +30,13 @@ from pipeline_system.driver import add_run_command
 from pipeline_system.runtime import (
     add_run_options,
     add_service_login_option,
+    add_supervised_option,
+    exchange_printer,
     note,
     run_settings,
     running_bus,
     service_broker_settings,
+    stop_when_stdin_closes,
 )
 from pipeline_system.serve import add_serve_command
 from pipeline_system.system import NEEDS_CONTENT, SIMULATORS
@@ -80,6 +83,8 @@ def _add_simulate(commands: Subparsers) -> None:
         "--content-url http://127.0.0.1:39987/v1/content\n"
         f"  {PROG} simulate file_service --bootstrap 127.0.0.1:9092 --content-port 8700\n"
         f"  {PROG} simulate llm_provider --behaviour slow-llm.yaml --member llm-1\n"
+        f"  {PROG} simulate cj_assessment --llm-url http://127.0.0.1:8801 "
+        "--content-url http://127.0.0.1:39987/v1/content\n"
         f"  {PROG} simulate llm_provider --bootstrap 127.0.0.1:9092 --logins logins.json"
         "   # join `up --secure`\n\n"
         "a behaviour file is YAML or JSON, e.g.:\n"
@@ -88,6 +93,7 @@ def _add_simulate(commands: Subparsers) -> None:
     simulate.add_argument("service", choices=sorted(SIMULATORS), help="the service to simulate")
     add_run_options(simulate)
     add_service_login_option(simulate)
+    add_supervised_option(simulate)
     simulate.add_argument("--behaviour", type=Path, help="YAML/JSON file of behaviour knobs")
     simulate.add_argument(
         "--content-port",
@@ -96,6 +102,17 @@ def _add_simulate(commands: Subparsers) -> None:
     )
     simulate.add_argument(
         "--content-url", help="the Content Service (CONTENT_SERVICE_URL from up, or a file_service)"
+    )
+    simulate.add_argument(
+        "--http-port",
+        type=int,
+        help="a service that answers HTTP (llm_provider, entitlements, cms, language_tool): "
+        "serve it on this port (default: a free one); its address is printed as HTTP_URL",
+    )
+    simulate.add_argument(
+        "--llm-url",
+        help="cj_assessment: the LLM provider's queue API (the HTTP_URL of `simulate "
+        "llm_provider`, or LLM_PROVIDER_URL of up without /api/v1)",
     )
     simulate.add_argument(
         "--member",
@@ -121,6 +138,16 @@ def _run_simulate(args: argparse.Namespace) -> int:
             f"--content-url is for the services that read texts, not {args.service}",
             hint=f"those are: {', '.join(sorted(NEEDS_CONTENT))}",
         )
+    if args.http_port is not None and not cls.serves:
+        raise UsageError(
+            f"--http-port is for a service that answers HTTP; {args.service} answers none",
+            hint=f"those are: {', '.join(sorted(s for s, c in SIMULATORS.items() if c.serves))}",
+        )
+    exchanges = exchange_printer(args)
+    if args.llm_url:
+        if args.service != "cj_assessment":
+            raise UsageError("--llm-url is for cj_assessment (it calls the LLM provider)")
+        extras.update(llm_url=args.llm_url, exchanges=exchanges)
     tuning = KafkaTuning(group_instance=args.member) if args.member else None
     with running_bus(
         run_settings(args), service_broker_settings(args, args.service), note, tuning=tuning
@@ -130,12 +157,17 @@ def _run_simulate(args: argparse.Namespace) -> int:
                 bus.contract, args.content_url, caller=args.service
             )
         simulator = cls(bus.contract, bus, behaviour, **extras)
+        simulator.serve_http(port=args.http_port or 0, exchanges=exchanges)
         simulator.start()
         try:
+            simulator.wait_ready()
             url = getattr(simulator, "content_url", None)
             print(f"{args.service} consuming {', '.join(cls.consumes)} on {bus.bootstrap_servers}")
             if url:
                 print(f"content store at {url}")
+            if simulator.http_url:
+                print(f"HTTP_URL {simulator.http_url}")
+            stop_when_stdin_closes(args)
             wait_for_interrupt(lambda: print("running; Ctrl-C stops it", flush=True))
         finally:
             simulator.stop()

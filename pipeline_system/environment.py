@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kafka_broker.security import SaslCredentials, login_env_lines
-from pipeline_system.system import SimulatedSystem
+from pipeline_system.system import RunningSystem
 
 ENV_KEYS: Mapping[str, str] = {
     "KAFKA_BOOTSTRAP_SERVERS": "the Kafka cluster (host:port)",
@@ -44,21 +44,20 @@ class SystemAddresses:
     values: Mapping[str, str | None]
 
     @classmethod
-    def of(cls, system: SimulatedSystem, *, bootstrap: str, topic_prefix: str) -> SystemAddresses:
+    def of(cls, system: RunningSystem, *, bootstrap: str, topic_prefix: str) -> SystemAddresses:
+        urls = system.service_urls
+
         def served(service_id: str, path: str = "") -> str | None:
-            simulator = system.simulators.get(service_id)
-            url = simulator.http_url if simulator else None
+            url = urls.get(service_id)
             return url + path if url else None
 
         return cls(
             {
                 "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
                 "TOPIC_PREFIX": topic_prefix,
-                "BOS_URL": system.bos.base_url if system.bos else None,
-                "BCS_URL": system.bcs.base_url if system.bcs else None,
-                "CONTENT_SERVICE_URL": (system.content_url + "/v1/content")
-                if system.content_url
-                else None,
+                "BOS_URL": served("bos"),
+                "BCS_URL": served("bcs"),
+                "CONTENT_SERVICE_URL": served("content_service", "/v1/content"),
                 "LLM_PROVIDER_URL": served("llm_provider", "/api/v1"),
                 "CMS_URL": served("cms"),
                 "ENTITLEMENTS_URL": served("entitlements"),

@@ -15,6 +15,10 @@ a broker's address and lifetime out.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -23,6 +27,7 @@ from pathlib import Path
 from harness.cli import PROG
 from harness.cli import settings_from_args as harness_settings_from_args
 from harness.contract import load_contract
+from harness.exchanges import ExchangeLog, HttpExchange
 from harness.kafka import KafkaBus, KafkaTuning
 from harness.kafka.login import Login
 from harness.security import ClusterLogins
@@ -127,6 +132,57 @@ def run_settings(args: argparse.Namespace) -> Settings:
 def broker_settings(args: argparse.Namespace) -> BrokerSettings:
     """The broker's settings for a run: the environment's, with ``--bootstrap`` and ``--name``."""
     return settings_from_args(args)
+
+
+def add_supervised_option(parser: argparse.ArgumentParser) -> None:
+    """``--until-stdin-closes``: a child of ``up --processes`` ends with its supervisor."""
+    parser.add_argument(
+        "--until-stdin-closes",
+        action="store_true",
+        help="stop, as on SIGTERM, when standard input closes: a supervisor (`up --processes`) "
+        "holds the other end, so its children end with it even when it is killed",
+    )
+    parser.add_argument(
+        "--print-exchanges",
+        action="store_true",
+        help="print every HTTP exchange this process serves or makes, checked against the "
+        "contract, as a line `EXCHANGE {json}` (a supervisor's wire check reads them)",
+    )
+
+
+EXCHANGE_LINE = "EXCHANGE "
+"""How a supervised process's HTTP exchanges reach its supervisor, one per stdout line."""
+
+
+def exchange_printer(args: argparse.Namespace) -> ExchangeLog | None:
+    """With ``--print-exchanges``, a log that prints each exchange as it is recorded."""
+    if not getattr(args, "print_exchanges", False):
+        return None
+    log = ExchangeLog()
+    lock = threading.Lock()
+
+    def print_exchange(exchange: HttpExchange) -> None:
+        line = f"{EXCHANGE_LINE}{exchange.to_json()}\n"
+        with lock:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+
+    log.listen(print_exchange)
+    return log
+
+
+def stop_when_stdin_closes(args: argparse.Namespace) -> None:
+    """With ``--until-stdin-closes``, a watcher that sends this process SIGTERM at the end of
+    its standard input (``wait_for_interrupt`` then returns as on any stop signal)."""
+    if not getattr(args, "until_stdin_closes", False):
+        return
+
+    def watch() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()
 
 
 def add_service_login_option(parser: argparse.ArgumentParser) -> None:

@@ -25,10 +25,13 @@ from kafka_broker.terminal import wait_for_interrupt
 from pipeline_system.runtime import (
     add_run_options,
     add_service_login_option,
+    add_supervised_option,
+    exchange_printer,
     note,
     run_settings,
     running_bus,
     service_broker_settings,
+    stop_when_stdin_closes,
 )
 from reference_impl import (
     BatchConductorService,
@@ -59,6 +62,7 @@ def add_serve_command(commands: Subparsers) -> None:
     serve.add_argument("service", choices=SERVED, help="the reference service to run")
     add_run_options(serve)
     add_service_login_option(serve)
+    add_supervised_option(serve)
     serve.add_argument(
         "--database", type=Path, required=True, help="its SQLite file (created when missing)"
     )
@@ -74,6 +78,13 @@ def add_serve_command(commands: Subparsers) -> None:
     serve.add_argument(
         "--entitlements-url", help="bos: the Entitlements Service (default: no credit check)"
     )
+    serve.add_argument(
+        "--dynamic-membership",
+        action="store_true",
+        help="join the consumer group as a dynamic member (default: a static one named after "
+        "the database, which takes its partitions back at once after a kill -9 but holds them "
+        "for the session timeout after a stop; `up --processes` starts many short runs)",
+    )
     serve.set_defaults(func=run_serve)
 
 
@@ -87,11 +98,14 @@ def run_serve(args: argparse.Namespace) -> int:
     # Static group membership named after the state it runs on: started again on the same
     # file after a kill -9, it takes its partitions back at once (no 10 s session timeout).
     state = hashlib.sha1(str(args.database.resolve()).encode()).hexdigest()[:10]
-    tuning = KafkaTuning(group_instance=f"{args.service}-{state}")
+    tuning = KafkaTuning(
+        group_instance=None if args.dynamic_membership else f"{args.service}-{state}"
+    )
     with running_bus(
         run_settings(args), service_broker_settings(args, args.service), note, tuning=tuning
     ) as bus:
         service: BatchOrchestratorService | BatchConductorService
+        exchanges = exchange_printer(args)
         if args.service == "bos":
             config = OrchestratorConfig(
                 http_port=args.port,
@@ -100,15 +114,16 @@ def run_serve(args: argparse.Namespace) -> int:
                 phase_timeout_s=args.phase_timeout,
                 entitlements_url=args.entitlements_url,
             )
-            service = BatchOrchestratorService(bus.contract, bus, config)
+            service = BatchOrchestratorService(bus.contract, bus, config, exchanges=exchanges)
         else:
             conductor = ConductorConfig(http_port=args.port, database_path=args.database)
-            service = BatchConductorService(bus.contract, bus, conductor)
+            service = BatchConductorService(bus.contract, bus, conductor, exchanges=exchanges)
         service.start()
         try:
             service.wait_ready()
             print(f"{args.service.upper()}_URL {service.base_url}")
             print(f"state in {args.database}; consuming on {bus.bootstrap_servers}")
+            stop_when_stdin_closes(args)
             wait_for_interrupt(lambda: print("running; Ctrl-C or SIGTERM stops it", flush=True))
         finally:
             service.stop()

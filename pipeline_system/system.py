@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from harness.bus import Bus
 from harness.client import PipelineClient
@@ -78,6 +78,19 @@ CONSUMES: Mapping[str, tuple[str, ...]] = {
 beside the flow (BOS for BatchValidationErrorsV1, ...) than run here."""
 
 
+class RunningSystem(Protocol):
+    """What a caller needs of a running system, in one process (``SimulatedSystem``) or in
+    many (``pipeline_system.processes.ProcessSystem``)."""
+
+    @property
+    def services(self) -> tuple[str, ...]: ...
+
+    @property
+    def service_urls(self) -> dict[str, str]: ...
+
+    def client(self, bos_url: str | None = None) -> PipelineClient: ...
+
+
 def running_receivers(contract: Contract, channel: Channel) -> list[Service]:
     """The services of the simulated system that consume ``channel``."""
     return [s for s in contract.receivers(channel) if channel.id in CONSUMES.get(s.id, ())]
@@ -125,6 +138,23 @@ class SimulatedSystem:
     @property
     def content_url(self) -> str | None:
         return self.content_server.url if self.content_server else None
+
+    @property
+    def service_urls(self) -> dict[str, str]:
+        """Each running service's HTTP base address (those that answer HTTP), by service id."""
+        urls = {
+            sid: url
+            for sid, url in (
+                ("bos", self.bos.base_url if self.bos else None),
+                ("bcs", self.bcs.base_url if self.bcs else None),
+                ("content_service", self.content_url),
+            )
+            if url
+        }
+        for sid, simulator in self.simulators.items():
+            if simulator.http_url:
+                urls[sid] = simulator.http_url
+        return urls
 
     def start(self) -> None:
         """BCS first (BOS calls it), then BOS, then every simulator; wait until all consume."""

@@ -94,6 +94,10 @@ class Simulator:
     produces: ClassVar[tuple[str, ...]]
     serves: ClassVar[tuple[str, ...]] = ()
     """HTTP operation ids (contracts/openapi.yaml) this service answers."""
+    scales_out: ClassVar[bool] = False
+    """True when it keeps nothing between messages, so that several processes of it may share
+    its partitions (``up --processes --replicas SERVICE=N``). A service that gathers a batch's
+    messages in memory (ELS, CJ, the aggregator) must see all of them: one process."""
 
     def __init__(self, contract: Contract, bus: Bus, behaviour: Behaviour | None = None) -> None:
         self.contract = contract

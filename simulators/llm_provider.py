@@ -130,6 +130,7 @@ class LLMProviderSimulator(Simulator):
 
     service_id = "llm_provider"
     consumes = ("llmComparisonRequest",)
+    scales_out = True
     behaviour_type = LLMProviderBehaviour
     produces = ("llmComparisonResult",)
     serves = ("requestComparison",)

@@ -61,6 +61,7 @@ class NLPSimulator(Simulator):
 
     service_id = "nlp"
     consumes = ("batchStudentMatchingRequested", "batchNlpProcessingRequested")
+    scales_out = True
     behaviour_type = NLPBehaviour
     produces = ("batchAuthorMatchesSuggested", "batchNlpAnalysisCompleted")
 

@@ -99,6 +99,7 @@ class SpellcheckSimulator(Simulator):
 
     service_id = "spellchecker"
     consumes = ("essayLifecycleSpellcheckRequest",)
+    scales_out = True
     behaviour_type = SpellcheckBehaviour
     behaviour: SpellcheckBehaviour
     produces = ("spellcheckPhaseCompleted", "spellcheckResult")

@@ -9,6 +9,7 @@ Each gets a topic prefix of its own, so that its consumer groups meet no other t
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,7 @@ from harness.contract import Contract
 from harness.envelope import Envelope, new_id
 from harness.expectations import Expectations
 from harness.waiting import wait_for
+from pipeline_system.system import SIMULATORS
 from tests.kafka.processes import COMMAND, Process
 
 pytestmark = pytest.mark.kafka
@@ -168,3 +170,60 @@ def test_demo_runs_to_a_clean_exit_and_writes_its_report(
     assert "every one matched the contract" in done.stdout
     assert "the batch was READY again and accepted nlp" in done.stdout
     assert "sequenceDiagram" in report.read_text()
+
+
+def _children(pid: int) -> dict[int, list[str]]:
+    """The command lines of a process's children (Linux /proc)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    commands = {}
+    for child in map(int, children):
+        with contextlib.suppress(OSError):
+            commands[child] = Path(f"/proc/{child}/cmdline").read_text().split("\0")
+    return commands
+
+
+def test_up_processes_runs_each_service_in_its_own_process_and_run_passes(
+    kafka_bootstrap: str, prefix: str, tmp_path: Path
+) -> None:
+    """``up --processes --replicas spellchecker=2``: a process per service (two spellcheckers)
+    beside up, which keeps the Content Service and the wire check; ``run`` drives a batch
+    through to PASS; Ctrl-C ends every child with up."""
+    addresses = tmp_path / "harness.env"
+    up = Process(
+        *("up", "--bootstrap", kafka_bootstrap, "--topic-prefix", prefix, "--processes"),
+        *("--replicas", "spellchecker=2", "--env-file", str(addresses)),
+    )
+    children: dict[int, list[str]] = {}
+    try:
+        up.line_starting("running", within_s=120)
+        children = _children(up.popen.pid)
+        served = sorted(
+            argv[argv.index("serve") + 1] for argv in children.values() if "serve" in argv
+        )
+        simulated = sorted(
+            argv[argv.index("simulate") + 1] for argv in children.values() if "simulate" in argv
+        )
+        assert served == ["bcs", "bos"], children
+        expected = sorted([*SIMULATORS, "spellchecker"])
+        assert simulated == expected, children
+        run = Process("run", "--env-file", str(addresses), "--essays", "4")
+        assert run.popen.wait(timeout=120) == 0, run.lines[-20:]
+        assert "PASS" in run.lines, run.lines[-10:]
+    finally:
+        code = up.interrupt()
+    assert code == 0, up.lines[-20:]
+    assert "dead letters: 0" in up.lines, up.lines[-20:]
+    assert not any("Traceback" in line for line in up.lines), up.lines[-20:]
+    # the children's HTTP exchanges reached up's wire check (run registered with BOS, BOS
+    # asked BCS and Entitlements)
+    servers = {line.split()[1] for line in up.lines if " -> 2" in line and "/" in line}
+    assert {"bos", "bcs", "entitlements", "content_service"} <= servers, up.lines[-30:]
+    left = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    assert not left, f"children outlived up: {left}"
+
+
+def test_up_replicas_of_a_service_that_keeps_batch_state_is_refused(tmp_path: Path) -> None:
+    up = Process("up", "--processes", "--replicas", "els=2", cwd=tmp_path)
+    assert up.popen.wait(timeout=60) == 2
+    assert any("els keeps each batch's state in one process" in line for line in up.lines)
+    assert not any("Traceback" in line for line in up.lines)
