@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from harness.bus import Bus
 from harness.client import PipelineClient
@@ -280,6 +281,18 @@ class ProcessSystem:
     @property
     def content_url(self) -> str:
         return self.content_server.url
+
+    @property
+    def simulators(self) -> Mapping[str, Any]:
+        """None runs in this process (the steps' behaviour changes look here)."""
+        return {}
+
+    def set_behaviour(self, service_id: str, **changes: Any) -> None:
+        """Refused: a behaviour cannot change inside another process."""
+        raise LookupError(
+            f"{service_id} runs in its own process (--processes): its behaviour cannot change "
+            "during the run (`simulate --behaviour FILE` sets it at the start)"
+        )
 
     def start(self) -> None:
         """The Content Service here, then every process at once; returns when all consume."""

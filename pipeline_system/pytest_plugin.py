@@ -20,6 +20,7 @@ from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.rules import Judgement
 from pipeline_system.environment import SystemAddresses, real_service_environment
+from pipeline_system.processes import ProcessPlan, ProcessSystem, parse_replicas
 from pipeline_system.system import SimulatedSystem, build_system, without_option
 from reference_impl import ConductorConfig, OrchestratorConfig
 
@@ -47,6 +48,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=0,
         help="serve the Content Service on this port (a real service started beforehand "
         "needs a fixed address; default: a free one, printed)",
+    )
+    group.addoption(
+        "--processes",
+        action="store_true",
+        help="run every simulated service in its own OS process (as `up --processes`); the "
+        "test session keeps the Content Service and the wire check. Scenarios that change a "
+        "simulator's behaviour need it in this process: they fail, saying so",
+    )
+    group.addoption(
+        "--replicas",
+        action="append",
+        default=[],
+        metavar="SERVICE=N",
+        help="with --processes: N processes of one service sharing its partitions",
     )
     group.addoption(
         "--bcs-port",
@@ -99,38 +114,64 @@ def simulated_system(
     kafka_bus: KafkaBus,
     orchestrator_config: OrchestratorConfig,
     pipeline_observer: ContractObserver,
-) -> Iterator[SimulatedSystem]:
-    """BOS, BCS and every simulator (less ``--without``), started on the session's broker.
+) -> Iterator[SimulatedSystem | ProcessSystem]:
+    """BOS, BCS and every simulator (less ``--without``), started on the session's broker
+    (with ``--processes``, each in its own process).
     Texts are read and written over HTTP, as in the real system, and every HTTP exchange goes
     to the wire check (``pipeline_observer.exchanges``)."""
     left_out = _left_out(request.config)
-    system = build_system(
-        pipeline_contract,
-        kafka_bus,
-        without=left_out,
-        orchestrator=orchestrator_config,
-        conductor=ConductorConfig(http_port=request.config.getoption("--bcs-port")),
-        exchanges=pipeline_observer.exchanges,
-        content_over_http=True,
-        content_port=request.config.getoption("--content-port"),
-    )
+    config = request.config
+    system: SimulatedSystem | ProcessSystem
+    if config.getoption("--processes"):
+        plan = ProcessPlan(
+            without=frozenset(left_out),
+            replicas=parse_replicas(config.getoption("--replicas")),
+            phase_timeout_s=orchestrator_config.phase_timeout_s,
+            bcs_port=config.getoption("--bcs-port"),
+            content_port=config.getoption("--content-port"),
+        )
+        system = ProcessSystem(
+            pipeline_contract,
+            kafka_bus,
+            plan,
+            bootstrap=kafka_bus.bootstrap_servers,
+            topic_prefix=kafka_bus.topic_prefix,
+            exchanges=pipeline_observer.exchanges,
+            say=lambda line: _print(config, f"[pipeline-harness] {line}"),
+        )
+    elif config.getoption("--replicas"):
+        raise pytest.UsageError("--replicas runs several processes of a service: add --processes")
+    else:
+        system = build_system(
+            pipeline_contract,
+            kafka_bus,
+            without=left_out,
+            orchestrator=orchestrator_config,
+            conductor=ConductorConfig(http_port=config.getoption("--bcs-port")),
+            exchanges=pipeline_observer.exchanges,
+            content_over_http=True,
+            content_port=config.getoption("--content-port"),
+        )
     system.start()
     if left_out:
-        _print_environment(request.config, system, kafka_bus, sorted(left_out))
+        _print_environment(config, system, kafka_bus, sorted(left_out))
     yield system
     system.stop()
 
 
 @pytest.fixture(scope="session")
 def pipeline_client(
-    request: pytest.FixtureRequest, simulated_system: SimulatedSystem
+    request: pytest.FixtureRequest, simulated_system: SimulatedSystem | ProcessSystem
 ) -> PipelineClient:
     """Registers batches (HTTP to BOS) and requests pipelines (Kafka), as the real client does."""
     return simulated_system.client(request.config.getoption("--bos-url"))
 
 
 def _print_environment(
-    config: pytest.Config, system: SimulatedSystem, bus: KafkaBus, left_out: list[str]
+    config: pytest.Config,
+    system: SimulatedSystem | ProcessSystem,
+    bus: KafkaBus,
+    left_out: list[str],
 ) -> None:
     """The addresses, and the environment each left-out real service reads to join (on the
     terminal, past pytest's output capture)."""
@@ -143,7 +184,11 @@ def _print_environment(
             f"# {service_id} is left out: your real one needs",
             real_service_environment(service_id, addresses),
         ]
-    text = "\n".join(f"[pipeline-harness] {line}" for line in ["", *lines])
+    _print(config, "\n".join(f"[pipeline-harness] {line}" for line in ["", *lines]))
+
+
+def _print(config: pytest.Config, text: str) -> None:
+    """On the terminal, past pytest's output capture."""
     capture = config.pluginmanager.get_plugin("capturemanager")
     if capture is None:
         print(text, flush=True)

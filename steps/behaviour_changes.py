@@ -57,8 +57,8 @@ class SimulatorBehaviours:
         simulator = self.system.simulators.get(service)
         if simulator is None:
             raise LookupError(
-                f"{service} is not simulated in this run (left out with --without?), "
-                "so its behaviour cannot be set"
+                f"{service} is not simulated in this process (left out with --without, or in "
+                "its own process with --processes), so its behaviour cannot be set"
             )
         return simulator
 

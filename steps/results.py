@@ -19,7 +19,9 @@ def wait_for_report(pipeline: PipelineUnderTest, *, holds: Any, awaited: str) ->
     """Poll the Result Aggregator simulator's report of the batch until ``holds(report)``."""
     aggregator = pipeline.behaviours.system.simulators.get("result_aggregator")
     if aggregator is None:
-        raise LookupError("the Result Aggregator is not simulated in this run (--without?)")
+        raise LookupError(
+            "the Result Aggregator is not simulated in this process (--without or --processes)"
+        )
     batch_id = pipeline.batch.batch_id
     return wait_for(
         lambda: report if holds(report := aggregator.report(batch_id)) else None,
