@@ -14,8 +14,9 @@ cj_assessment pipeline, start it again on the same database), ``simulator-killed
 for a stateless simulator), ``broker-killed`` (SIGKILL the broker itself mid-pipeline and start
 it again on the same log dir and port; needs the broker this runner starts, not an external
 one), ``poison`` (malformed messages on every consumed channel while good pipelines run) and
-``redelivered`` (every message delivered twice while many pipelines run at once). The rest of
-issue 13's list is not built yet.
+``redelivered`` (every message delivered twice while many pipelines run at once) and
+``failover`` (a 3-node cluster, replication factor 3, the leader of a busy partition SIGKILLed
+mid-pipeline). Not built yet: the whole system killed (``up --state-dir``).
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ from harness.contract import Channel, Contract, load_contract
 from harness.errors import WaitTimeout
 from harness.expectations import Expectations
 from harness.kafka import KafkaBus
+from harness.kafka.admin import ClusterAdmin
 from harness.observer import ContractObserver
 from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, start_broker
+from kafka_broker.cluster import JvmCluster, start_jvm_cluster
 from kafka_broker.jvm import JvmBroker
 from pipeline_system.system import NEEDS_CONTENT, running_receivers
 from steps.redelivery import Redelivery
@@ -63,6 +66,7 @@ PROFILES = {
         "redelivered": 10,
         "killed": 2,
         "broker-killed": 2,
+        "failover": 2,
     },
     "full": {
         "bos-killed": 50,
@@ -71,9 +75,17 @@ PROFILES = {
         "redelivered": 100,
         "killed": 10,
         "broker-killed": 10,
+        "failover": 10,
     },
 }
-SCENARIOS = ("bos-killed", "simulator-killed", "broker-killed", "poison", "redelivered")
+SCENARIOS = (
+    "bos-killed",
+    "simulator-killed",
+    "broker-killed",
+    "poison",
+    "redelivered",
+    "failover",
+)
 STATELESS = ("spellchecker", "llm_provider")
 """The simulators whose state is only what Kafka and the content store hold, so a restart in
 their group resumes them; ELS and CJ keep theirs in memory (issue 13: ``up --state-dir``)."""
@@ -307,6 +319,53 @@ def broker_killed(run: Run, broker: JvmBroker, prefix: str, runs: int, work: Pat
     return figures
 
 
+FAILOVER_CHANNEL = "essayLifecycleSpellcheckRequest"
+"""The busy partition whose leader the failover scenario kills (12 essays' requests per run,
+spread over its partitions by essay id, and the ELS, spellchecker and wire check reading it)."""
+
+
+def replicated_topics(contract: Contract, bootstrap: str, prefix: str, replicas: int) -> None:
+    """Every topic of the contract (and the dead letters) created on ``replicas`` nodes before
+    anything else creates them with the contract's one replica."""
+    channels = [*contract, contract.dead_letter_channel]
+    topics = {prefix + c.address: (c.partitions, replicas) for c in channels}
+    ClusterAdmin({"bootstrap.servers": bootstrap}).ensure_topics(topics)
+
+
+def failover(run: Run, cluster: JvmCluster, prefix: str, runs: int) -> Figures:
+    """The whole system (``up``) on a 3-node cluster (replication factor 3, min.insync.replicas
+    2). In each cj_assessment run, at a uniformly random moment, the node leading partition 0
+    of the spellcheck requests is SIGKILLed: the run must complete on the other two, exactly
+    once, nothing lost; the node is started again before the next run."""
+    figures = Figures("failover")
+    topic = prefix + run.observer.contract.channel(FAILOVER_CHANNEL).address
+    kafka = ("--bootstrap", cluster.info.bootstrap_servers, "--topic-prefix", prefix)
+    system = Command("up", "--phase-timeout", "60", *kafka)
+    rng = random.Random(17)
+    killed_nodes: Counter[int] = Counter()
+    try:
+        system.running()
+        client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
+        duration = statistics.median(_pipeline_duration(run, client) for _ in range(3))
+        for _ in range(runs):
+            batch_id = ready_batch(client, 4)
+            cid = client.request_pipeline(batch_id, "cj_assessment")
+            time.sleep(rng.uniform(0, duration))
+            leader = cluster.leader_of(topic, 0)
+            killed = cluster.kill_node(leader)
+            killed_nodes[leader] += 1
+            figures.runs += 1
+            _settle_run(run, figures, batch_id, cid, killed)
+            cluster.restart_node(leader)
+            client.wait_ready(batch_id, within_s=WITHIN_S)
+    finally:
+        system.stop()
+    figures.notes.append(
+        "killed leaders: " + ", ".join(f"node {n} x{k}" for n, k in sorted(killed_nodes.items()))
+    )
+    return figures
+
+
 class Victim(Protocol):
     def restart_after_kill(self) -> float:
         """Kill it, start it again; the moment it was killed (``time.monotonic()``)."""
@@ -457,6 +516,10 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = args.scenario or list(SCENARIOS)
     contract = load_contract()
     lines: list[str] = []
+    if scenarios == ["failover"]:  # its own cluster: no single broker needed
+        line = _failover_line(contract, f"faults-{uuid.uuid4().hex[:6]}.", profile["failover"])
+        print(f"\n== faults ==\n{line}")
+        return 0 if " lost 0 " in line and " duplicates 0 " in line else 1
     broker = start_broker(BrokerSettings.from_env(os.environ), progress=print)
     info = broker.info
     try:
@@ -466,44 +529,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(lines[-1], flush=True)
                 continue
             prefix = f"faults-{uuid.uuid4().hex[:6]}."
-            run = Run(contract, info.bootstrap_servers, prefix)
-            try:
-                with TemporaryDirectory() as tmp:
-                    if scenario == "bos-killed":
-                        figures = bos_killed(
-                            run,
-                            info.bootstrap_servers,
-                            prefix,
-                            args.runs or profile["bos-killed"],
-                            Path(tmp),
-                        )
-                    elif scenario == "simulator-killed":
-                        figures = simulator_killed(
-                            run, info.bootstrap_servers, prefix, profile["killed"], Path(tmp)
-                        )
-                    elif scenario == "broker-killed":
-                        assert isinstance(broker, JvmBroker)
-                        figures = broker_killed(
-                            run, broker, prefix, profile["broker-killed"], Path(tmp)
-                        )
-                    elif scenario == "redelivered":
-                        figures = redelivered(
-                            run, info.bootstrap_servers, prefix, profile["redelivered"], Path(tmp)
-                        )
-                    else:
-                        figures = poison(
-                            run,
-                            info.bootstrap_servers,
-                            prefix,
-                            profile["poison"],
-                            profile["pipelines"],
-                            Path(tmp),
-                        )
-                unconsumed = run.unconsumed()
-                figures.lost += sum(unconsumed.values())
-                figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
-            finally:
-                run.stop()
+            if scenario == "failover":
+                lines.append(_failover_line(contract, prefix, profile["failover"]))
+                print(lines[-1], flush=True)
+                continue
+            figures = _scenario(scenario, contract, broker, prefix, profile, args.runs)
             lines.append(figures.line())
             print(lines[-1], flush=True)
     finally:
@@ -512,6 +542,58 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     judged = [line for line in lines if "not run" not in line]
     return 0 if all(" lost 0 " in line and " duplicates 0 " in line for line in judged) else 1
+
+
+def _scenario(
+    scenario: str,
+    contract: Contract,
+    broker: Any,
+    prefix: str,
+    profile: dict[str, int],
+    runs: int | None,
+) -> Figures:
+    """One scenario on the runner's broker, its messages reconciled afterwards."""
+    bootstrap = broker.info.bootstrap_servers
+    run = Run(contract, bootstrap, prefix)
+    try:
+        with TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            if scenario == "bos-killed":
+                figures = bos_killed(run, bootstrap, prefix, runs or profile["bos-killed"], work)
+            elif scenario == "simulator-killed":
+                figures = simulator_killed(run, bootstrap, prefix, profile["killed"], work)
+            elif scenario == "broker-killed":
+                figures = broker_killed(run, broker, prefix, profile["broker-killed"], work)
+            elif scenario == "redelivered":
+                figures = redelivered(run, bootstrap, prefix, profile["redelivered"], work)
+            else:
+                figures = poison(
+                    run, bootstrap, prefix, profile["poison"], profile["pipelines"], work
+                )
+        unconsumed = run.unconsumed()
+        figures.lost += sum(unconsumed.values())
+        figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
+    finally:
+        run.stop()
+    return figures
+
+
+def _failover_line(contract: Contract, prefix: str, runs: int) -> str:
+    """The failover scenario on a cluster of its own (three more JVMs), reconciled the same way."""
+    cluster = start_jvm_cluster(BrokerSettings.from_env(os.environ), nodes=3, progress=print)
+    try:
+        replicated_topics(contract, cluster.info.bootstrap_servers, prefix, replicas=3)
+        run = Run(contract, cluster.info.bootstrap_servers, prefix)
+        try:
+            figures = failover(run, cluster, prefix, runs)
+            unconsumed = run.unconsumed()
+            figures.lost += sum(unconsumed.values())
+            figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
+        finally:
+            run.stop()
+    finally:
+        cluster.stop()
+    return figures.line()
 
 
 if __name__ == "__main__":

@@ -113,6 +113,42 @@ def server_properties(
     return "".join(f"{key}={value}\n" for key, value in entries.items())
 
 
+_CLUSTER_TUNING: dict[str, str] = {
+    **_SINGLE_NODE_TUNING,
+    # Three nodes: every topic on all three, a write acknowledged by two (one may be down).
+    "offsets.topic.replication.factor": "3",
+    "transaction.state.log.replication.factor": "3",
+    "transaction.state.log.min.isr": "2",
+    "share.coordinator.state.topic.replication.factor": "3",
+    "share.coordinator.state.topic.min.isr": "2",
+    "default.replication.factor": "3",
+    "min.insync.replicas": "2",
+    "unclean.leader.election.enable": "false",
+}
+
+
+def cluster_properties(node_id: int, nodes: dict[int, BrokerPorts], data_dir: Path) -> str:
+    """server.properties of node ``node_id`` of a cluster of combined broker+controller nodes
+    on loopback (``nodes``: every node's ports, by node id): a static quorum of all of them,
+    replication factor 3 and min.insync.replicas 2 (issue 13's failover). Plaintext only."""
+    ports = nodes[node_id]
+    voters = ",".join(f"{n}@{LOOPBACK}:{p.controller}" for n, p in sorted(nodes.items()))
+    entries = {
+        "process.roles": "broker,controller",
+        "node.id": str(node_id),
+        "controller.quorum.voters": voters,
+        "listeners": f"PLAINTEXT://{ports.bootstrap_servers},CONTROLLER://{LOOPBACK}:"
+        f"{ports.controller}",
+        "advertised.listeners": f"PLAINTEXT://{ports.bootstrap_servers}",
+        "controller.listener.names": "CONTROLLER",
+        "inter.broker.listener.name": "PLAINTEXT",
+        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "log.dirs": _escape(str(data_dir)),
+        **_CLUSTER_TUNING,
+    }
+    return "".join(f"{key}={value}\n" for key, value in entries.items())
+
+
 def _escape(value: str) -> str:
     """Escape a value for a Java properties file (backslash is its escape character)."""
     return value.replace("\\", "\\\\")

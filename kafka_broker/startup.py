@@ -122,19 +122,38 @@ def _run_ready(
     launch: Launch, ports: BrokerPorts, cluster_id: str, work_dir: Path, deadline: float
 ) -> StartedBroker:
     """Spawn the broker on a formatted work dir and wait until it is ready (or stop it)."""
+    started = spawn_node(launch, ports, cluster_id, work_dir)
+    wait_node_ready(started, launch, deadline)
+    return started
+
+
+def format_node(launch: Launch, properties: Path, cluster_id: str, deadline: float) -> None:
+    """Format one node's storage (its server.properties written) for ``cluster_id``."""
+    _format(launch, properties, cluster_id, deadline)
+
+
+def spawn_node(
+    launch: Launch, ports: BrokerPorts, cluster_id: str, work_dir: Path
+) -> StartedBroker:
+    """Start ``kafka.Kafka`` on a formatted work dir, without waiting: the nodes of a cluster
+    are ready only once a quorum of them runs, so all are spawned before any is awaited."""
     cds = launch.archive.options(work_dir) if launch.archive else []
     process = spawn_broker(
         launch.command("kafka.Kafka", str(work_dir / "server.properties"), cds=cds),
         log_path=work_dir / BROKER_LOG,
         die_with_parent=not launch.detached,
     )
-    started = StartedBroker(process, ports, cluster_id, work_dir)
+    return StartedBroker(process, ports, cluster_id, work_dir)
+
+
+def wait_node_ready(started: StartedBroker, launch: Launch, deadline: float) -> None:
+    """Wait until a spawned node answers with its cluster id (or stop it and raise)."""
+    using_archive = launch.archive is not None and launch.archive.path.is_file()
     try:
-        _wait_until_ready(started, launch, deadline, using_archive=_uses_archive(cds))
+        _wait_until_ready(started, launch, deadline, using_archive=using_archive)
     except BaseException:
-        stop_child(process, grace_s=5.0)
+        stop_child(started.process, grace_s=5.0)
         raise
-    return started
 
 
 def _format(launch: Launch, properties: Path, cluster_id: str, deadline: float) -> None:
