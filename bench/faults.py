@@ -45,11 +45,13 @@ from typing import Any, Protocol
 from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_SERVICE, Delivery
 from harness.client import PipelineClient
 from harness.contract import Channel, Contract, load_contract
-from harness.errors import WaitTimeout
+from harness.errors import HarnessError, WaitTimeout
 from harness.expectations import Expectations
 from harness.kafka import KafkaBus
 from harness.kafka.admin import ClusterAdmin
 from harness.observer import ContractObserver
+from harness.rules import Verdict
+from harness.validation import ContractValidator
 from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, start_broker
 from kafka_broker.cluster import JvmCluster, start_jvm_cluster
@@ -437,6 +439,7 @@ def poison(
     good ones run: each must be dead-lettered, with a reason, by each group that consumes it."""
     figures = Figures("poison")
     contract = run.observer.contract
+    validator = ContractValidator(contract)
     channels = [c for c in contract if running_receivers(contract, c)]
     with system_without_bos(bootstrap, prefix, work / "bos.db") as bos:
         client = pipeline_client(run, bos)
@@ -444,12 +447,19 @@ def poison(
         requests = [(b, client.request_pipeline(b, "cj_assessment")) for b in batches]
         expected: Counter[bytes] = Counter()
         sent_on: dict[bytes, str] = {}
+        accepted = refused = 0
         for n in range(count):
             channel = channels[n % len(channels)]
             value = _poison_value(channel, n)
+            if len(value) > OVERSIZE:
+                refused += _refused_at_produce(run, channel, value, n)
+                continue
             run.bus.publish(channel, value, key=f"poison-{n}")
             sent_on[value] = channel.id
-            expected[value] += len(running_receivers(contract, channel))
+            if _breaking(validator, channel, value):
+                expected[value] += len(running_receivers(contract, channel))
+            else:
+                accepted += 1  # a rule breach: consumers take it (reconciled as consumed)
         for batch_id, cid in requests:
             figures.runs += 1
             _settle_run(run, figures, batch_id, cid, None)
@@ -467,6 +477,12 @@ def poison(
         for value in list((expected - seen).elements())[:5]:
             figures.notes.append(f"missing: {value[:60]!r} on {sent_on[value]}")
         figures.notes.append(f"without a reason header {without_reason}")
+        oversized = count // len(POISON_KINDS)
+        figures.notes.append(
+            f"rule breaches taken by their consumers {accepted}; over the size limit refused "
+            f"at produce {refused} of {oversized}"
+        )
+        figures.lost += oversized - refused
         by_service = Counter(d.headers.get(DEAD_LETTER_SERVICE, "?") for d in run.dead)
         figures.notes.append(f"set aside by {len(by_service)} services")
     return figures
@@ -490,17 +506,54 @@ def redelivered(run: Run, bootstrap: str, prefix: str, count: int, work: Path) -
     return figures
 
 
+OVERSIZE = 1_000_000
+"""librdkafka's and the broker's default limit on a message (message.max.bytes, about 1 MB)."""
+
+
+def _fresh(example: dict[str, Any], **changes: Any) -> bytes:
+    """The example envelope as a new event (its own event_id), with ``changes``."""
+    return json.dumps({**example, "event_id": str(uuid.uuid4()), **changes}).encode()
+
+
 POISON_KINDS: tuple[Callable[[dict[str, Any]], bytes], ...] = (
     lambda example: b"\xff\xfe not json at all",
     lambda example: json.dumps(example).encode()[:40],  # truncated JSON
     lambda example: b'["a", "list", "not", "an", "envelope"]',
-    lambda example: json.dumps({**example, "event_id": str(uuid.uuid4()), "data": {}}).encode(),
+    lambda example: _fresh(example, data={}),
+    _fresh,  # a good envelope under a wrong key (poison-N)
+    lambda example: _fresh(example, event_type="huleedu.unknown.event.v9"),
+    lambda example: _fresh(example, padding="x" * (OVERSIZE + 1)),
 )
-"""Not JSON; truncated JSON; JSON that is not an envelope; an envelope with invalid data."""
+"""Not JSON; truncated JSON; JSON that is not an envelope; an envelope with invalid data; a
+wrong key; an unknown event_type; a message over the size limit. The contract calls a wrong key
+a rule breach (key-by-batch) and an unknown event_type one on most channels
+(event-type-is-topic; breaking where a consumer compares it): consumers take those, so they are
+reconciled as consumed, not dead-lettered. One over the size limit never reaches the broker:
+the producer refuses it, as a harness error naming the size."""
+
+
+def _breaking(validator: ContractValidator, channel: Channel, value: bytes) -> bool:
+    """Whether the consumers must set ``value`` aside (a breaking finding, or not an envelope)."""
+    try:
+        envelope = json.loads(value)
+    except ValueError:
+        return True
+    if not isinstance(envelope, dict):
+        return True
+    return validator.verdict(channel, envelope) is Verdict.BREAKING
+
+
+def _refused_at_produce(run: Run, channel: Channel, value: bytes, n: int) -> int:
+    """1 when publishing ``value`` fails with a harness error that names the size."""
+    try:
+        run.bus.publish(channel, value, key=f"poison-{n}")
+    except HarnessError as exc:
+        return 1 if "size" in str(exc).lower() or "large" in str(exc).lower() else 0
+    return 0
 
 
 def _poison_value(channel: Channel, n: int) -> bytes:
-    """Poison of kind ``n % 4`` for ``channel``, unique (a trailing marker, still poison)."""
+    """Poison of kind ``n % 7`` for ``channel``, unique (a trailing marker, still poison)."""
     kind = POISON_KINDS[n % len(POISON_KINDS)]
     value = kind(dict(channel.message.examples[0]))
     return value if value.endswith(b"}") else value + f" #{n}".encode()
