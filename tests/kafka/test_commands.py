@@ -220,10 +220,3 @@ def test_up_processes_runs_each_service_in_its_own_process_and_run_passes(
     assert {"bos", "bcs", "entitlements", "content_service"} <= servers, up.lines[-30:]
     left = [pid for pid in children if Path(f"/proc/{pid}").exists()]
     assert not left, f"children outlived up: {left}"
-
-
-def test_up_replicas_of_a_service_that_keeps_batch_state_is_refused(tmp_path: Path) -> None:
-    up = Process("up", "--processes", "--replicas", "els=2", cwd=tmp_path)
-    assert up.popen.wait(timeout=60) == 2
-    assert any("els keeps each batch's state in one process" in line for line in up.lines)
-    assert not any("Traceback" in line for line in up.lines)

@@ -15,6 +15,7 @@ from harness.errors import UsageError, Violation
 from harness.exchanges import ExchangeLog, HttpExchange
 from harness.memory_bus import InMemoryBus
 from harness.rules import Level
+from pipeline_system.cli import main
 from pipeline_system.processes import (
     ProcessPlan,
     ProcessSystem,
@@ -206,3 +207,18 @@ print("stopped cleanly", flush=True)
     assert child._popen.wait(timeout=10) == 0
     child.stop()
     assert "stopped cleanly" in child.output
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["up", "--processes", "--replicas", "els=2"], "els keeps each batch's state in one"),
+        (["up", "--replicas", "spellchecker=2"], "add --processes"),
+    ],
+)
+def test_up_refuses_replicas_it_cannot_run_in_one_paragraph(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
