@@ -359,6 +359,7 @@ def failover(run: Run, cluster: JvmCluster, prefix: str, runs: int) -> Figures:
             figures.runs += 1
             _settle_run(run, figures, batch_id, cid, killed)
             cluster.restart_node(leader)
+            _back_in_sync(cluster, topic, leader)
             client.wait_ready(batch_id, within_s=WITHIN_S)
     finally:
         system.stop()
@@ -366,6 +367,15 @@ def failover(run: Run, cluster: JvmCluster, prefix: str, runs: int) -> Figures:
         "killed leaders: " + ", ".join(f"node {n} x{k}" for n, k in sorted(killed_nodes.items()))
     )
     return figures
+
+
+def _back_in_sync(cluster: JvmCluster, topic: str, node: int) -> None:
+    """Until a restarted node has caught up with partition 0's leader again."""
+    wait_for(
+        lambda: node in cluster.in_sync(topic, 0),
+        within_s=WITHIN_S,
+        awaited=f"node {node} back in sync",
+    )
 
 
 class Victim(Protocol):

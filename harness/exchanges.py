@@ -64,6 +64,8 @@ class HttpExchange:
         """The exchange ``to_json`` wrote; a ValueError (or KeyError, TypeError) if it is not
         one."""
         fields = json.loads(line)
+        if not isinstance(fields, dict) or not isinstance(fields.get("violations"), list):
+            raise ValueError("not an exchange: a JSON object with its violations expected")
         violations = tuple(
             Violation(**{**v, "level": Level(v["level"])}) for v in fields.pop("violations")
         )

@@ -32,6 +32,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 from collections.abc import Callable, Mapping
@@ -187,10 +188,10 @@ class ContractValidator:
         key = (variant, pointer)
         if key not in self._fast:
             rooted = {**self._document(variant), "$ref": pointer}
-            try:  # every $ref inlined: 20% faster per message than resolving them
+            # every $ref inlined: 20% faster per message than resolving them; a recursive or
+            # unresolvable $ref keeps the rooted document, which resolves it
+            with contextlib.suppress(jsonschema_rs.ReferencingError, ValueError, RecursionError):
                 rooted = jsonschema_rs.dereference(rooted)
-            except (jsonschema_rs.ReferencingError, ValueError, RecursionError):
-                pass  # a recursive or unresolvable $ref: the rooted document resolves it
             compiled = jsonschema_rs.Draft201909Validator(rooted, validate_formats=True)
             self._fast[key] = compiled.is_valid
         return self._fast[key]

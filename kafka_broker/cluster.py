@@ -21,12 +21,11 @@ import shutil
 import time
 from dataclasses import dataclass, field
 
-from confluent_kafka.admin import AdminClient
-
 from kafka_broker.errors import BrokerError, BrokerStartError
 from kafka_broker.info import BrokerInfo, Progress
 from kafka_broker.jars import ensure_kafka_jars, kafka_classpath
 from kafka_broker.java import find_java
+from kafka_broker.probes import partition_state
 from kafka_broker.process import kill_child, stop_child
 from kafka_broker.properties import BrokerPorts, cluster_properties, kafka_cluster_id
 from kafka_broker.properties import pick_free_ports as _pick_ports
@@ -53,13 +52,28 @@ class JvmCluster:
     stopped: bool = False
 
     def leader_of(self, topic: str, partition: int = 0, *, timeout_s: float = 10.0) -> int:
-        """The node id leading ``topic``'s ``partition`` now."""
-        admin = AdminClient({"bootstrap.servers": self.info.bootstrap_servers, "log_level": 0})
-        metadata = admin.list_topics(topic, timeout=timeout_s)
-        described = metadata.topics.get(topic)
-        if described is None or partition not in described.partitions:
+        """The node id leading ``topic``'s ``partition``, waiting up to ``timeout_s`` while it
+        has none (an election under way)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            leader, _ = self._partition(topic, partition, timeout_s)
+            if leader >= 0:
+                return leader
+            if time.monotonic() > deadline:
+                raise BrokerError(
+                    f"partition {partition} of topic {topic!r} has no leader after {timeout_s:g} s"
+                )
+            time.sleep(0.1)
+
+    def in_sync(self, topic: str, partition: int = 0, *, timeout_s: float = 10.0) -> list[int]:
+        """The node ids of ``topic``'s ``partition`` in sync with its leader (its ISR)."""
+        return self._partition(topic, partition, timeout_s)[1]
+
+    def _partition(self, topic: str, partition: int, timeout_s: float) -> tuple[int, list[int]]:
+        state = partition_state(self.info.bootstrap_servers, topic, partition, timeout_s=timeout_s)
+        if state is None:
             raise BrokerError(f"the cluster has no partition {partition} of topic {topic!r}")
-        return int(described.partitions[partition].leader)
+        return state
 
     def kill_node(self, node_id: int) -> float:
         """SIGKILL one node, as a crash would; the moment it was killed."""
@@ -78,9 +92,11 @@ class JvmCluster:
             return
         self.stopped = True
         atexit.unregister(self.stop)
+        for node in self.nodes.values():  # all at once: the last one alone has no quorum
+            if node.process.poll() is None:
+                node.process.terminate()
         for node in self.nodes.values():
             stop_child(node.process)
-        for node in self.nodes.values():
             shutil.rmtree(node.work_dir, ignore_errors=True)
 
 
@@ -106,10 +122,14 @@ def start_jvm_cluster(
     try:
         for node_id, node_ports in ports.items():
             work_dir = new_work_dir()
-            properties = work_dir / "server.properties"
-            properties.write_text(cluster_properties(node_id, ports, work_dir / "data"))
-            format_node(launch, properties, cluster_id, deadline)
-            running[node_id] = spawn_node(launch, node_ports, cluster_id, work_dir)
+            try:
+                properties = work_dir / "server.properties"
+                properties.write_text(cluster_properties(node_id, ports, work_dir / "data"))
+                format_node(launch, properties, cluster_id, deadline)
+                running[node_id] = spawn_node(launch, node_ports, cluster_id, work_dir)
+            except BaseException:
+                shutil.rmtree(work_dir, ignore_errors=True)
+                raise
         for node in running.values():
             wait_node_ready(node, launch, deadline)
     except BaseException:

@@ -57,3 +57,22 @@ def require_answer(
         raise BrokerError(f"the Kafka cluster at {bootstrap_servers} lists no brokers.")
     cluster_id = metadata.cluster_id
     return str(cluster_id) if cluster_id is not None else None
+
+
+def partition_state(
+    bootstrap_servers: str, topic: str, partition: int, *, timeout_s: float
+) -> tuple[int, list[int]] | None:
+    """The leader's node id (-1: none now) and the in-sync replicas of one partition, or None
+    when the cluster has no such partition."""
+    admin = AdminClient({"bootstrap.servers": bootstrap_servers, **_QUIET})
+    try:
+        metadata = admin.list_topics(topic, timeout=timeout_s)
+    except KafkaException as exc:
+        raise BrokerError(
+            f"the cluster at {bootstrap_servers} did not describe topic {topic!r}: {exc}"
+        ) from None
+    described = metadata.topics.get(topic)
+    if described is None or partition not in described.partitions:
+        return None
+    found = described.partitions[partition]
+    return int(found.leader), sorted(int(node) for node in found.isrs)

@@ -124,6 +124,8 @@ _CLUSTER_TUNING: dict[str, str] = {
     "default.replication.factor": "3",
     "min.insync.replicas": "2",
     "unclean.leader.election.enable": "false",
+    # controlled.shutdown.enable stays false (from above): the cluster is stopped all at once,
+    # and a node killed in a test is SIGKILLed, which no controlled shutdown precedes.
 }
 
 

@@ -36,12 +36,15 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def wait_for_interrupt(announce: Callable[[], object] | None = None) -> None:
-    """Block until Ctrl-C (SIGINT) or SIGTERM. Both are caught explicitly, so a command started
-    where SIGINT is inherited as ignored (a background job of a script) still stops on it.
-    ``announce`` runs once both are caught (say "running" there: a signal sent on seeing it is
-    never lost). Only the main thread can catch signals; elsewhere Ctrl-C alone ends the wait."""
-    stop = threading.Event()
+def wait_for_interrupt(
+    announce: Callable[[], object] | None = None, *, stop: threading.Event | None = None
+) -> None:
+    """Block until Ctrl-C (SIGINT) or SIGTERM, or until ``stop`` is set (a supervisor's
+    watcher). Both signals are caught explicitly, so a command started where SIGINT is
+    inherited as ignored (a background job of a script) still stops on it. ``announce`` runs
+    once both are caught (say "running" there: a signal sent on seeing it is never lost). Only
+    the main thread can catch signals; elsewhere Ctrl-C alone ends the wait."""
+    stop = stop if stop is not None else threading.Event()
     if threading.current_thread() is not threading.main_thread():
         if announce:
             announce()

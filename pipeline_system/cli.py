@@ -138,6 +138,8 @@ def _run_simulate(args: argparse.Namespace) -> int:
             f"--content-url is for the services that read texts, not {args.service}",
             hint=f"those are: {', '.join(sorted(NEEDS_CONTENT))}",
         )
+    if args.http_port is not None and not 0 <= args.http_port <= 65535:
+        raise UsageError(f"--http-port {args.http_port} is not a port (0-65535; 0: a free one)")
     if args.http_port is not None and not cls.serves:
         raise UsageError(
             f"--http-port is for a service that answers HTTP; {args.service} answers none",
@@ -167,8 +169,10 @@ def _run_simulate(args: argparse.Namespace) -> int:
                 print(f"content store at {url}")
             if simulator.http_url:
                 print(f"HTTP_URL {simulator.http_url}")
-            stop_when_stdin_closes(args)
-            wait_for_interrupt(lambda: print("running; Ctrl-C stops it", flush=True))
+            wait_for_interrupt(
+                lambda: print("running; Ctrl-C stops it", flush=True),
+                stop=stop_when_stdin_closes(args),
+            )
         finally:
             simulator.stop()
     return 0

@@ -65,7 +65,8 @@ def parse_replicas(values: Iterable[str]) -> dict[str, int]:
     scalable = sorted(s for s, cls in SIMULATORS.items() if cls.scales_out)
     for value in values:
         service, _, count = value.partition("=")
-        if not count.strip().isdigit() or int(count) < 1:
+        count = count.strip()
+        if not (count.isascii() and count.isdigit()) or int(count) < 1:
             raise UsageError(
                 f"--replicas {value!r}: expected SERVICE=N with N at least 1",
                 hint="e.g. --replicas spellchecker=3",
@@ -81,6 +82,8 @@ def parse_replicas(values: Iterable[str]) -> dict[str, int]:
                 "(its replicas would each see part of a batch's messages)",
                 hint=f"the services that scale out: {', '.join(scalable)}",
             )
+        if service in replicas:
+            raise UsageError(f"--replicas {value!r}: {service} is given more than once")
         replicas[service] = int(count)
     return replicas
 
@@ -143,6 +146,8 @@ class ServiceProcess:
         self.output: deque[str] = deque(maxlen=40)
         self.running = threading.Event()
         self.stopping = False
+        self.died: str | None = None
+        """Why it ended while the system ran (its exit code and last lines), or None."""
         self._popen: subprocess.Popen[str] | None = None
         self._reader: threading.Thread | None = None
 
@@ -159,6 +164,9 @@ class ServiceProcess:
             stderr=subprocess.STDOUT,
             text=True,
             env=environment,
+            # its own session: a Ctrl-C at the terminal reaches the supervisor only, which
+            # stops its children in order (closing their stdin)
+            start_new_session=True,
         )
         self._reader = threading.Thread(target=self._read, name=f"{self.name}-output", daemon=True)
         self._reader.start()
@@ -182,7 +190,9 @@ class ServiceProcess:
         return self._popen is not None and self._popen.poll() is None
 
     def stop(self, timeout_s: float = 15.0) -> None:
-        """Close its standard input and send SIGTERM; SIGKILL if it has not ended in time."""
+        """Close its standard input (it stops as on SIGTERM, cleanly); SIGTERM if it has not
+        ended within ``timeout_s``, SIGKILL if that does not end it either. An exit code other
+        than 0 is said."""
         popen = self._popen
         if popen is None:
             return
@@ -190,35 +200,52 @@ class ServiceProcess:
         if popen.stdin:
             with contextlib.suppress(OSError):
                 popen.stdin.close()
-        if popen.poll() is None:
-            popen.send_signal(signal.SIGTERM)
-        try:
-            popen.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            self.say(f"[{self.name}] did not stop within {timeout_s:g} s: killed")
-            popen.kill()
-            popen.wait()
+        for action in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                popen.wait(timeout_s)
+                break
+            except subprocess.TimeoutExpired:
+                what = "SIGTERM" if action is signal.SIGTERM else "killed"
+                self.say(f"[{self.name}] did not stop within {timeout_s:g} s: {what}")
+                popen.send_signal(action)
+        popen.wait()
         if self._reader:
             self._reader.join(timeout=2)
+        if popen.returncode not in (0, None) and self.died is None:
+            self.say(f"[{self.name}] stopped with exit code {popen.returncode}")
 
     def _read(self) -> None:
         assert self._popen is not None and self._popen.stdout is not None
         for raw in self._popen.stdout:
-            line = raw.rstrip("\n")
-            if line.startswith(EXCHANGE_LINE):
-                self._exchange(line.removeprefix(EXCHANGE_LINE))
-                continue
-            self.output.append(line)
-            if self.running.is_set():
-                self.say(f"[{self.name}] {line}")
-                continue
-            key, _, value = line.partition(" ")
-            if key.endswith("_URL") and value.startswith("http"):
-                self.urls[key] = value.strip()
-            elif line.startswith("running"):
-                self.running.set()
+            try:
+                self._line(raw.rstrip("\n"))
+            except Exception as exc:
+                self.output.append(f"(a line could not be handled: {exc!r})")
         if self.running.is_set() and not self.stopping:
-            self.say(f"[{self.name}] exited {self._popen.wait()} while the system was running")
+            died = f"exited {self._popen.wait()} while the system was running"
+            tail = "".join(f"\n  | {line}" for line in list(self.output)[-10:])
+            with contextlib.suppress(Exception):
+                self.say(f"[{self.name}] {died}; its last lines:{tail}")
+            self.died = died
+
+    def _line(self, line: str) -> None:
+        """One line of its output: an exchange (anywhere in the line: another thread's
+        print may have left its text before it), an address, "running", or text."""
+        at = line.find(EXCHANGE_LINE)
+        if at >= 0:
+            self._exchange(line[at + len(EXCHANGE_LINE) :])
+            line = line[:at]
+            if not line:
+                return
+        self.output.append(line)
+        if self.running.is_set():
+            self.say(f"[{self.name}] {line}")
+            return
+        key, _, value = line.partition(" ")
+        if key.endswith("_URL") and value.startswith("http"):
+            self.urls[key] = value.strip()
+        elif line.startswith("running"):
+            self.running.set()
 
     def _exchange(self, text: str) -> None:
         try:
@@ -344,13 +371,10 @@ class ProcessSystem:
             if self.client_bus is not self.bus:
                 self.client_bus.stop()
 
-    def check_alive(self) -> None:
-        """A ServiceProcessError for the first process that ended while the system ran."""
-        for process in self.processes:
-            if not process.alive():
-                raise ServiceProcessError(
-                    process.name, "ended while the system ran", process.output
-                )
+    @property
+    def died(self) -> list[str]:
+        """``name: why`` of every process that ended while the system ran."""
+        return [f"{p.name}: {p.died}" for p in self.processes if p.died]
 
     def client(self, bos_url: str | None = None) -> PipelineClient:
         url = bos_url or self.service_urls.get("bos")

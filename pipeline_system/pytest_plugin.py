@@ -10,12 +10,14 @@ KafkaBus. Leave services out with ``--without SERVICE`` (repeatable) or
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 
 import pytest
 
 from harness.client import PipelineClient
 from harness.contract import Contract
+from harness.errors import UsageError
 from harness.kafka import KafkaBus
 from harness.observer import ContractObserver
 from harness.rules import Judgement
@@ -71,6 +73,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """``--processes`` and ``--replicas`` checked once, as a usage error (one line)."""
+    processes = config.getoption("--processes", default=False)
+    replicas = config.getoption("--replicas", default=[]) or []
+    if replicas and not processes:
+        raise pytest.UsageError("--replicas runs several processes of a service: add --processes")
+    if processes:
+        if config.getoption("--no-bos-status-view", default=False):
+            raise pytest.UsageError(
+                "--no-bos-status-view is for the BOS of this process; with --processes BOS "
+                "runs as `serve bos`, which keeps its status view"
+            )
+        try:
+            parse_replicas(replicas)
+        except UsageError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
 def _left_out(config: pytest.Config) -> set[str]:
     named = set(config.getoption("--without"))
     from_env = os.environ.get("PIPELINE_HARNESS_WITHOUT", "")
@@ -121,6 +141,7 @@ def simulated_system(
     to the wire check (``pipeline_observer.exchanges``)."""
     left_out = _left_out(request.config)
     config = request.config
+    later = _MainThreadLines(config)
     system: SimulatedSystem | ProcessSystem
     if config.getoption("--processes"):
         plan = ProcessPlan(
@@ -137,10 +158,8 @@ def simulated_system(
             bootstrap=kafka_bus.bootstrap_servers,
             topic_prefix=kafka_bus.topic_prefix,
             exchanges=pipeline_observer.exchanges,
-            say=lambda line: _print(config, f"[pipeline-harness] {line}"),
+            say=later.say,
         )
-    elif config.getoption("--replicas"):
-        raise pytest.UsageError("--replicas runs several processes of a service: add --processes")
     else:
         system = build_system(
             pipeline_contract,
@@ -157,6 +176,30 @@ def simulated_system(
         _print_environment(config, system, kafka_bus, sorted(left_out))
     yield system
     system.stop()
+    later.flush()
+
+
+class _MainThreadLines:
+    """What the service processes say: printed at once from the main thread, and from their
+    reader threads kept until the session ends (pytest's capture is not thread-safe)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.pending: list[str] = []
+        self._lock = threading.Lock()
+
+    def say(self, line: str) -> None:
+        if threading.current_thread() is threading.main_thread():
+            _print(self.config, f"[pipeline-harness] {line}")
+            return
+        with self._lock:
+            self.pending.append(line)
+
+    def flush(self) -> None:
+        with self._lock:
+            lines, self.pending = self.pending, []
+        if lines:
+            _print(self.config, "\n".join(f"[pipeline-harness] {line}" for line in lines))
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,6 @@ a broker's address and lifetime out.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -171,18 +169,21 @@ def exchange_printer(args: argparse.Namespace) -> ExchangeLog | None:
     return log
 
 
-def stop_when_stdin_closes(args: argparse.Namespace) -> None:
-    """With ``--until-stdin-closes``, a watcher that sends this process SIGTERM at the end of
-    its standard input (``wait_for_interrupt`` then returns as on any stop signal)."""
+def stop_when_stdin_closes(args: argparse.Namespace) -> threading.Event | None:
+    """With ``--until-stdin-closes``, an event set at the end of standard input, for
+    ``wait_for_interrupt(stop=...)``: the process then stops as on SIGTERM, but with no second
+    signal that could cut its clean-up short."""
     if not getattr(args, "until_stdin_closes", False):
-        return
+        return None
+    closed = threading.Event()
 
     def watch() -> None:
         while sys.stdin.buffer.read(4096):
             pass
-        os.kill(os.getpid(), signal.SIGTERM)
+        closed.set()
 
     threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()
+    return closed
 
 
 def add_service_login_option(parser: argparse.ArgumentParser) -> None:

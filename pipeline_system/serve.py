@@ -123,8 +123,10 @@ def run_serve(args: argparse.Namespace) -> int:
             service.wait_ready()
             print(f"{args.service.upper()}_URL {service.base_url}")
             print(f"state in {args.database}; consuming on {bus.bootstrap_servers}")
-            stop_when_stdin_closes(args)
-            wait_for_interrupt(lambda: print("running; Ctrl-C or SIGTERM stops it", flush=True))
+            wait_for_interrupt(
+                lambda: print("running; Ctrl-C or SIGTERM stops it", flush=True),
+                stop=stop_when_stdin_closes(args),
+            )
         finally:
             service.stop()
     return 0

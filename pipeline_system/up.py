@@ -14,6 +14,7 @@ import json
 import shutil
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -148,7 +149,7 @@ def run_up(args: argparse.Namespace) -> int:
             "--replicas runs several processes of a service: add --processes",
             hint=f"e.g. {PROG} up --processes --replicas spellchecker=2",
         )
-    replicas = parse_replicas(args.replicas)
+    plan = _plan(args, parse_replicas(args.replicas)) if args.processes else None
     with running_bus(run_settings(args), broker_settings(args), note) as bus:
         cluster = _secured(args, bus) if args.secure else None
         tap = cluster.bus(WIRE_CHECK) if cluster else bus
@@ -161,7 +162,7 @@ def run_up(args: argparse.Namespace) -> int:
         live = LiveWireCheck(bus.contract, tap, observer, say=say, judgement=judgement)
         live.start()
         try:
-            system = _system(args, bus, observer, cluster, replicas)
+            system = _system(args, bus, observer, cluster, plan)
             with system:
                 addresses = SystemAddresses.of(
                     system, bootstrap=bus.bootstrap_servers, topic_prefix=bus.topic_prefix
@@ -173,13 +174,20 @@ def run_up(args: argparse.Namespace) -> int:
                 watcher.start()
                 wait_for_interrupt()
                 watcher.stop()
+                died = system.died if isinstance(system, ProcessSystem) else []
         finally:
             summary = live.summary()
             live.stop()
             observer.stop()
             if tap is not bus:
                 tap.stop()
-    return _finish(args, summary, observer)
+    for line in died:
+        note(f"a service process died while the system ran: {line}")
+    code = _finish(args, summary, observer)
+    if died:
+        note("exit 1: a service process died (its last lines are above)")
+        return 1
+    return code
 
 
 def _secured(args: argparse.Namespace, bus: KafkaBus) -> SecuredCluster:
@@ -203,15 +211,30 @@ def _secured(args: argparse.Namespace, bus: KafkaBus) -> SecuredCluster:
     return cluster
 
 
+def _plan(args: argparse.Namespace, replicas: dict[str, int]) -> ProcessPlan:
+    """The processes of ``--processes``, checked before any broker starts."""
+    return ProcessPlan(
+        without=frozenset(args.without),
+        replicas=replicas,
+        phase_timeout_s=args.phase_timeout,
+        logins=args.logins,
+        bos_port=args.bos_port,
+        bcs_port=args.bcs_port,
+        content_port=args.content_port,
+        bos_database=args.database,
+        bcs_url=args.bcs_url,
+    )
+
+
 def _system(
     args: argparse.Namespace,
     bus: KafkaBus,
     observer: ContractObserver,
     cluster: SecuredCluster | None,
-    replicas: dict[str, int],
+    plan: ProcessPlan | None,
 ) -> SimulatedSystem | ProcessSystem:
-    if args.processes:
-        return _processes(args, bus, observer, cluster, replicas)
+    if plan is not None:
+        return _processes(plan, bus, observer, cluster)
     return build_system(
         bus.contract,
         bus,
@@ -229,31 +252,16 @@ def _system(
 
 
 def _processes(
-    args: argparse.Namespace,
-    bus: KafkaBus,
-    observer: ContractObserver,
-    cluster: SecuredCluster | None,
-    replicas: dict[str, int],
+    plan: ProcessPlan, bus: KafkaBus, observer: ContractObserver, cluster: SecuredCluster | None
 ) -> ProcessSystem:
     """Every service in its own process; on a secured cluster each logs in from a logins file
     (``--logins``, or one of this run's own, this user only, removed at the end)."""
-    logins = args.logins
-    if cluster is not None and logins is None:
+    if cluster is not None and plan.logins is None:
         state = tempfile.mkdtemp(prefix="pipeline-harness-logins-")
         atexit.register(shutil.rmtree, state, ignore_errors=True)
         logins = Path(state) / "logins.json"
         cluster.logins.write(logins)
-    plan = ProcessPlan(
-        without=frozenset(args.without),
-        replicas=replicas,
-        phase_timeout_s=args.phase_timeout,
-        logins=logins,
-        bos_port=args.bos_port,
-        bcs_port=args.bcs_port,
-        content_port=args.content_port,
-        bos_database=args.database,
-        bcs_url=args.bcs_url,
-    )
+        plan = replace(plan, logins=logins)
     return ProcessSystem(
         bus.contract,
         bus,

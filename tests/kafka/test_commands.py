@@ -218,5 +218,6 @@ def test_up_processes_runs_each_service_in_its_own_process_and_run_passes(
     # asked BCS and Entitlements)
     servers = {line.split()[1] for line in up.lines if " -> 2" in line and "/" in line}
     assert {"bos", "bcs", "entitlements", "content_service"} <= servers, up.lines[-30:]
+    assert not any("exit code" in line or "did not stop" in line for line in up.lines), up.lines
     left = [pid for pid in children if Path(f"/proc/{pid}").exists()]
     assert not left, f"children outlived up: {left}"

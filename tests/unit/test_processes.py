@@ -132,8 +132,13 @@ print("joining the Kafka cluster")
 print("BOS_URL http://127.0.0.1:5001")
 print({EXCHANGE_LINE + EXCHANGE.to_json()!r})
 print("EXCHANGE not json")
+print("EXCHANGE 1")
 print("running; Ctrl-C stops it", flush=True)
 print("a warning later", flush=True)
+print("half a line" + {EXCHANGE_LINE + EXCHANGE.to_json()!r}, flush=True)
+for n in range(5000):  # far more than a pipe holds: the reader keeps draining
+    print(f"line {{n}}")
+print("the last line", flush=True)
 sys.stdin.read()
 """
     child = ServiceProcess("bos", "bos", _child(tmp_path, script), say=said.append, exchanges=log)
@@ -142,12 +147,14 @@ sys.stdin.read()
         child.wait_running(time.monotonic() + 30)
         assert child.urls == {"BOS_URL": "http://127.0.0.1:5001"}
         deadline = time.monotonic() + 10
-        while "[bos] a warning later" not in said and time.monotonic() < deadline:
+        while "[bos] the last line" not in said and time.monotonic() < deadline:
             time.sleep(0.02)
     finally:
         child.stop()
-    assert "[bos] a warning later" in said
-    assert log.exchanges() == [EXCHANGE]
+    assert "[bos] a warning later" in said and "[bos] half a line" in said
+    assert "[bos] the last line" in said
+    assert log.exchanges() == [EXCHANGE]  # once: the mid-line copy has the same request id
+    assert not any("exit code" in line for line in said)
     assert any("cannot be read" in line and "not json" in line for line in said)
     assert not child.alive()
 
@@ -176,13 +183,18 @@ while True:
     child.wait_running(time.monotonic() + 30)
     child.stop(timeout_s=0.5)
     assert not child.alive()
-    assert said == ["[els] did not stop within 0.5 s: killed"]
+    assert said == [
+        "[els] did not stop within 0.5 s: SIGTERM",
+        "[els] did not stop within 0.5 s: killed",
+        "[els] stopped with exit code -9",
+    ]
 
 
 def test_an_exchange_survives_its_line() -> None:
     assert HttpExchange.from_json(EXCHANGE.to_json()) == EXCHANGE
-    with pytest.raises(KeyError):
-        HttpExchange.from_json('{"method": "GET"}')
+    for broken in ('{"method": "GET"}', "1", "[]"):
+        with pytest.raises(ValueError, match="not an exchange"):
+            HttpExchange.from_json(broken)
 
 
 def test_a_supervised_command_stops_when_its_stdin_closes(tmp_path: Path) -> None:
@@ -195,8 +207,7 @@ from pipeline_system.runtime import add_supervised_option, stop_when_stdin_close
 parser = argparse.ArgumentParser()
 add_supervised_option(parser)
 args = parser.parse_args(["--until-stdin-closes"])
-stop_when_stdin_closes(args)
-wait_for_interrupt(lambda: print("running", flush=True))
+wait_for_interrupt(lambda: print("running", flush=True), stop=stop_when_stdin_closes(args))
 print("stopped cleanly", flush=True)
 """
     child = ServiceProcess("nlp", "nlp", _child(tmp_path, script), say=print)
@@ -222,3 +233,25 @@ def test_up_refuses_replicas_it_cannot_run_in_one_paragraph(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
+
+
+def test_a_child_that_dies_while_the_system_runs_is_said_with_its_last_lines(
+    tmp_path: Path,
+) -> None:
+    script = 'import sys\nprint("running", flush=True)\nprint("consumer crashed", flush=True)\n'
+    script += "sys.exit(3)\n"
+    said: list[str] = []
+    child = ServiceProcess(
+        "cj_assessment", "cj_assessment", _child(tmp_path, script), say=said.append
+    )
+    child.start()
+    child.wait_running(time.monotonic() + 30)
+    deadline = time.monotonic() + 10
+    while child.died is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert child.died == "exited 3 while the system was running"
+    assert any(
+        "exited 3 while the system was running" in s and "consumer crashed" in s for s in said
+    )
+    child.stop()
+    assert not any("stopped with exit code" in line for line in said)  # said once, above
