@@ -5,7 +5,8 @@ committed offsets per consumer group, and the partitions of a topic shared among
 a group (round-robin, as Kafka's assignors give each partition to exactly one member): two
 members of one group never both receive a record; when a member leaves (``stop``, or its
 handler raises ConsumerCrashed), its partitions pass to the others, and what it had not
-committed is delivered again.
+committed is delivered again. ``delete_consumed`` deletes what every group has read, as Kafka's
+delete_records does: a tap or a group that joins later begins at the log start offset.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from harness.contract import Channel, Contract
 from harness.envelope import Envelope
 
 _Record = tuple[str | None, bytes, dict[str, str]]
+_DELETED: _Record = (None, b"", {})
+"""What a deleted record's place in its log holds (offsets stay what they were)."""
 
 
 @dataclass
@@ -48,6 +51,8 @@ class InMemoryBus:
         self._subscriptions: list[_MemorySubscription] = []
         self._members: dict[str, list[_MemorySubscription]] = {}
         """Each consumer group's live members, in the order they joined."""
+        self._log_start: dict[tuple[str, int], int] = {}
+        """Each partition's first offset not deleted (Kafka's log start offset)."""
 
     def start(self) -> None:
         for channel in [*self.contract, self.contract.dead_letter_channel]:
@@ -102,6 +107,55 @@ class InMemoryBus:
             headers=headers,
         )
 
+    def unconsumed(self) -> int:
+        """How many records the live members of some group have not committed yet (taps
+        included): 0 when every consumer has caught up."""
+        with self._changed:
+            return sum(
+                len(log) - self._offset(sub.group, channel.address, index)
+                for sub in self._subscriptions
+                if not sub.stopped.is_set()
+                for channel in sub.channels
+                for index in self._assigned(sub, channel)
+                for log in (self._topics[channel.address].partitions[index],)
+            )
+
+    def delete_consumed(self) -> int:
+        """Delete, on every partition, the records that each group reading it has committed
+        (Kafka's delete_records up to the slowest group's offset); how many it deleted. A tap
+        or a group that subscribes afterwards begins after them, at the log start offset, as on
+        Kafka; a group still behind keeps what it has not read. The fuzz uses it so that the
+        wire check it starts afterwards checks the system from then on, not the fuzz again."""
+        deleted = 0
+        with self._changed:
+            for address, topic in self._topics.items():
+                groups = {
+                    m.group
+                    for members in self._members.values()
+                    for m in members
+                    if any(c.address == address for c in m.channels)
+                }
+                for index, log in enumerate(topic.partitions):
+                    start = self._log_start.get((address, index), 0)
+                    end = min(
+                        (self._offset(g, address, index) for g in groups),
+                        default=len(log),
+                    )
+                    for offset in range(start, end):
+                        log[offset] = _DELETED
+                    if end > start:
+                        self._log_start[(address, index)] = end
+                        deleted += end - start
+        return deleted
+
+    def _offset(self, group: str, address: str, index: int) -> int:
+        """Where ``group`` reads next on a partition: its committed offset, or the log start
+        offset when that is later (records deleted before the group read them)."""
+        return max(
+            self._committed.get((group, address, index), 0),
+            self._log_start.get((address, index), 0),
+        )
+
     def _next(self, sub: _MemorySubscription) -> Delivery | None:
         """The first uncommitted record of the partitions assigned to ``sub``, waiting briefly
         for one."""
@@ -109,7 +163,7 @@ class InMemoryBus:
             for channel in sub.channels:
                 log_of = self._topics[channel.address].partitions
                 for index in self._assigned(sub, channel):
-                    offset = self._committed.get((sub.group, channel.address, index), 0)
+                    offset = self._offset(sub.group, channel.address, index)
                     if offset < len(log_of[index]):
                         key, value, headers = log_of[index][offset]
                         return Delivery(

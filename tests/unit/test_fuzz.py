@@ -10,6 +10,7 @@ import pytest
 
 from harness.bus import DEAD_LETTER_REASON, DEAD_LETTER_SERVICE, DEAD_LETTER_TOPIC, Delivery
 from harness.contract import Contract
+from harness.observer import ContractObserver
 from pipeline_system.fuzz import FuzzReport, _settle, fuzz_payloads, fuzz_system
 
 
@@ -54,3 +55,28 @@ def test_a_small_fuzz_of_the_whole_system_passes(contract: Contract) -> None:
     assert report.passed, report.line()
     assert report.sent["breaking"] and report.sent["not-json-object"] and report.sent["clean"]
     assert report.set_aside >= report.sent["not-json-object"]
+
+
+@pytest.mark.timeout(120)
+def test_the_wire_check_after_the_fuzz_checks_the_pipeline_not_the_fuzz_again(
+    contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It began at the start of every topic: after 100,000 payloads it explained the fuzz for
+    minutes before it saw the pipeline's messages, and the pipeline "did not complete"."""
+    seen: list[bytes] = []
+    record = ContractObserver._record
+
+    def recording(observer: ContractObserver, delivery: Delivery) -> None:
+        seen.append(delivery.value or b"")
+        record(observer, delivery)
+
+    monkeypatch.setattr(ContractObserver, "_record", recording)
+    logging.disable(logging.WARNING)
+    try:
+        report = fuzz_system(contract, count=30, seed=4, within_s=60)
+    finally:
+        logging.disable(logging.NOTSET)
+    assert report.passed, report.line()
+    sent = {raw for _, raw, _ in fuzz_payloads(contract, 30, seed=4)}
+    again = sent & set(seen)
+    assert seen and not again, f"{len(again)} of the fuzz's {len(sent)} payloads checked again"
