@@ -222,10 +222,10 @@ class ContractObserver:
     def _check_sender(self, delivery: Delivery, document: JsonObject) -> list[Violation]:
         senders = self.contract.senders(delivery.channel)
         source = document.get("source_service")
-        if source in {s.source_service for s in senders}:
+        if isinstance(source, str) and source in {s.source_service for s in senders}:
             return []
         aliases = {a: s for s in senders for a in s.seen_source_services}
-        if source in aliases:
+        if isinstance(source, str) and source in aliases:  # a list or object is no name
             owner = aliases[source]
             reason = (
                 f"source_service {source!r} is a non-canonical name of {owner.id} "

@@ -151,6 +151,18 @@ def test_the_real_bos_source_service_spellings_are_rule_findings(
     )
 
 
+@pytest.mark.parametrize("source", [["bos"], {"a": 1}], ids=["a list", "an object"])
+def test_a_source_service_that_is_no_string_is_recorded_as_a_finding(
+    contract: Contract, memory_bus: InMemoryBus, wire: Expectations, source: Any
+) -> None:
+    """The fuzz found the wire check raising TypeError (unhashable) on it: not recorded."""
+    document = example(contract, "batchEssaysRegistered")
+    document["source_service"] = source
+    publish(memory_bus, contract, "batchEssaysRegistered", document, document["data"]["entity_id"])
+    message = seen(wire, "batchEssaysRegistered", document["event_id"])
+    assert any("may not publish here" in v.reason for v in message.violations)
+
+
 def test_a_consumer_accepts_a_rule_breach_and_dead_letters_only_a_breaking_message(
     contract: Contract, memory_bus: InMemoryBus, dead_letters: DeadLetters
 ) -> None:
