@@ -39,7 +39,7 @@ from pathlib import Path
 from harness.client import PipelineClient
 from harness.contract import Contract, load_contract
 from harness.expectations import Expectations
-from harness.kafka import KafkaBus
+from harness.kafka import KafkaBus, KafkaTuning
 from harness.observed import ObservedMessage
 from harness.observer import ContractObserver
 from kafka_broker import BrokerInfo, BrokerSettings, kafka_broker
@@ -80,6 +80,13 @@ def main() -> None:
     parser.add_argument(
         "--replicas", action="append", default=[], metavar="SERVICE=N", help="processes mode"
     )
+    parser.add_argument(
+        "--linger-ms",
+        type=int,
+        default=0,
+        help="in-process mode: the producers' linger.ms (default 0, as the harness runs; more "
+        "batches messages under load, at a cost per hop)",
+    )
     args = parser.parse_args()
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = sorted(set(modes) - set(MODES))
@@ -106,7 +113,10 @@ def _measure(
     replicas: Mapping[str, int],
 ) -> Figures:
     prefix = f"bench-{uuid.uuid4().hex[:6]}."
-    bus = KafkaBus(contract, bootstrap_servers=broker.bootstrap_servers, topic_prefix=prefix)
+    tuning = KafkaTuning(linger_ms=args.linger_ms) if mode == "in-process" else None
+    bus = KafkaBus(
+        contract, bootstrap_servers=broker.bootstrap_servers, topic_prefix=prefix, tuning=tuning
+    )
     bus.start()
     observer = ContractObserver(contract, bus)
     observer.start()
