@@ -16,7 +16,8 @@ it again on the same log dir and port; needs the broker this runner starts, not 
 one), ``poison`` (malformed messages on every consumed channel while good pipelines run) and
 ``redelivered`` (every message delivered twice while many pipelines run at once) and
 ``failover`` (a 3-node cluster, replication factor 3, the leader of a busy partition SIGKILLed
-mid-pipeline). Not built yet: the whole system killed (``up --state-dir``).
+mid-pipeline) and ``system-killed`` (``up --state-dir`` SIGKILLed at the first LLM
+comparison of a run and started again on its state).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ PROFILES = {
         "killed": 2,
         "broker-killed": 2,
         "failover": 2,
+        "system-killed": 2,
     },
     "full": {
         "bos-killed": 50,
@@ -78,6 +80,7 @@ PROFILES = {
         "killed": 10,
         "broker-killed": 10,
         "failover": 10,
+        "system-killed": 10,
     },
 }
 SCENARIOS = (
@@ -87,6 +90,7 @@ SCENARIOS = (
     "poison",
     "redelivered",
     "failover",
+    "system-killed",
 )
 STATELESS = ("spellchecker", "llm_provider")
 """The simulators whose state is only what Kafka and the content store hold, so a restart in
@@ -369,6 +373,43 @@ def failover(run: Run, cluster: JvmCluster, prefix: str, runs: int) -> Figures:
     return figures
 
 
+def system_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) -> Figures:
+    """The whole system (``up --state-dir``) SIGKILLed as the first LLMComparisonRequestV1 of a
+    12-essay cj_assessment run appears, and started again on the same state directory (and
+    BOS port): the run completes exactly once, nothing lost (issue 13's scenario 8)."""
+    figures = Figures("system-killed")
+    kafka = ("--bootstrap", bootstrap, "--topic-prefix", prefix)
+    state = ("--state-dir", str(work / "state"), "--bos-port", str(free_port()))
+    system = Command("up", "--phase-timeout", "120", *kafka, *state)
+    try:
+        system.running()
+        client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
+        for _ in range(runs):
+            batch_id = ready_batch(client, 12)
+            cid = client.request_pipeline(batch_id, "cj_assessment")
+            _first_comparison(run, batch_id)
+            killed = system.restart_after_kill()
+            figures.runs += 1
+            _settle_run(run, figures, batch_id, cid, killed)
+            client.wait_ready(batch_id, within_s=WITHIN_S)
+    finally:
+        system.stop()
+    return figures
+
+
+def _first_comparison(run: Run, batch_id: str) -> None:
+    """Until the first LLMComparisonRequestV1 of ``batch_id`` is on the wire."""
+    wait_for(
+        lambda: any(
+            m.get("/data/request_metadata/bos_batch_id") == batch_id
+            or m.get("/data/metadata/bos_batch_id") == batch_id
+            for m in run.observer.messages("llmComparisonRequest")
+        ),
+        within_s=WITHIN_S,
+        awaited=f"the first LLMComparisonRequestV1 of batch {batch_id}",
+    )
+
+
 def _back_in_sync(cluster: JvmCluster, topic: str, node: int) -> None:
     """Until a restarted node has caught up with partition 0's leader again."""
     wait_for(
@@ -627,6 +668,8 @@ def _scenario(
                 figures = simulator_killed(run, bootstrap, prefix, profile["killed"], work)
             elif scenario == "broker-killed":
                 figures = broker_killed(run, broker, prefix, profile["broker-killed"], work)
+            elif scenario == "system-killed":
+                figures = system_killed(run, bootstrap, prefix, profile["system-killed"], work)
             elif scenario == "redelivered":
                 figures = redelivered(run, bootstrap, prefix, profile["redelivered"], work)
             else:

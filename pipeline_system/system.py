@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -35,6 +36,7 @@ from simulators.cms import CMSSimulator
 from simulators.content import (
     ContentServer,
     ContentStore,
+    FileContentStore,
     HttpContentStore,
     InMemoryContentStore,
 )
@@ -227,6 +229,7 @@ def build_system(
     exchanges: ExchangeLog | None = None,
     content_over_http: bool = False,
     bus_of: Callable[[str], Bus] | None = None,
+    state_dir: Path | None = None,
 ) -> SimulatedSystem:
     """Assemble BOS, BCS and every simulator not named in ``without`` on ``bus``.
 
@@ -234,7 +237,9 @@ def build_system(
     ``content_port``, for services in other processes and real ones; ``content_over_http``
     makes the simulators use it that way too (every text read and write an HTTP exchange, as
     in the real system) rather than in memory. ``bus_of(service_id)`` gives each service (and
-    the client, as api_gateway) a bus of its own: on a secured cluster, one logged in as it."""
+    the client, as api_gateway) a bus of its own: on a secured cluster, one logged in as it.
+    ``state_dir`` keeps every service's state there (BOS's and BCS's SQLite, the texts, each
+    simulator's memory), so that the system killed and built again on it carries on."""
     left_out = set(without)
     unknown = left_out - set(SERVICES)
     if unknown:
@@ -246,7 +251,21 @@ def build_system(
     def bus_for(service_id: str) -> Bus:
         return buses.get(service_id, bus)
 
-    store = content if content is not None else InMemoryContentStore()
+    if state_dir is not None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        orchestrator = replace(
+            orchestrator or OrchestratorConfig(),
+            database_path=(orchestrator.database_path if orchestrator else None)
+            or state_dir / "bos.db",
+        )
+        conductor = replace(conductor or ConductorConfig(), database_path=state_dir / "bcs.db")
+    store = (
+        content
+        if content is not None
+        else FileContentStore(state_dir / "content")
+        if state_dir is not None
+        else InMemoryContentStore()
+    )
     server = (
         ContentServer(contract, store, port=content_port, exchanges=exchanges)
         if isinstance(store, InMemoryContentStore)
@@ -275,6 +294,8 @@ def build_system(
                 exchanges,
             )
             simulators[sid].serve_http(exchanges=exchanges)
+            if state_dir is not None:
+                simulators[sid].keep_state(state_dir / f"{sid}.state")
     bos = None
     if "bos" not in left_out:
         config = orchestrator or OrchestratorConfig()

@@ -52,6 +52,7 @@ _EXAMPLES = f"""examples:
   {PROG} up --without bos --strict --fail-on-violation       # a real BOS, judged strict
   {PROG} up --secure --without spellchecker                  # ACLs enforced by the broker
   {PROG} up --processes --replicas spellchecker=2            # a process per service
+  {PROG} up --state-dir state/                               # survives a kill -9 of up
 
 then, from another terminal (BOS's address is printed, or in harness.env):
   . ./harness.env
@@ -84,6 +85,13 @@ def add_up_command(commands: Subparsers) -> None:
     up.add_argument("--content-port", type=int, default=0, help="the Content Service's port")
     up.add_argument("--bcs-url", help="a real BCS to call (with --without bcs)")
     up.add_argument("--database", type=Path, help="BOS's SQLite file (default: in memory)")
+    up.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep every service's state in DIR (BOS's and BCS's SQLite, the texts, each "
+        "simulator's memory): up killed and started again on DIR carries on where it was",
+    )
     add_secure_option(
         up,
         help="each service logs in as its own principal and the broker enforces the contract's "
@@ -148,6 +156,11 @@ def run_up(args: argparse.Namespace) -> int:
         raise UsageError(
             "--replicas runs several processes of a service: add --processes",
             hint=f"e.g. {PROG} up --processes --replicas spellchecker=2",
+        )
+    if args.state_dir and args.processes:
+        raise UsageError(
+            "--state-dir keeps the state of the services of this process: drop --processes",
+            hint="a service in its own process keeps its state with `serve --database`",
         )
     plan = _plan(args, parse_replicas(args.replicas)) if args.processes else None
     with running_bus(run_settings(args), broker_settings(args), note) as bus:
@@ -248,6 +261,7 @@ def _system(
         exchanges=observer.exchanges,
         content_over_http=True,
         bus_of=cluster.bus if cluster else None,
+        state_dir=args.state_dir,
     )
 
 

@@ -21,16 +21,19 @@ and ``http_url`` says where.
 
 from __future__ import annotations
 
+import os
+import pickle
 import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 from harness.bus import Bus
 from harness.contract import Channel, Contract, resolve_pointer
 from harness.envelope import Envelope
-from harness.errors import UsageError
+from harness.errors import HarnessError, UsageError
 from harness.exchanges import ExchangeLog
 from harness.http_app import ContractApp, RequestHandler
 from harness.http_server import HttpServer
@@ -106,6 +109,7 @@ class Simulator:
         self.random = random.Random(self.behaviour.seed)
         self.endpoint = ServiceEndpoint(contract, bus, self.service_id)
         self.http_server: HttpServer | None = None
+        self.state_path: Path | None = None
 
     def routes(self) -> Mapping[str, EnvelopeHandler]:
         """Channel id -> handler, for every channel in ``consumes``."""
@@ -130,8 +134,23 @@ class Simulator:
         """Where this service answers HTTP (None when it serves none)."""
         return self.http_server.base_url if self.http_server else None
 
+    def keep_state(self, path: Path) -> None:
+        """Keep what this service remembers in ``path``: written after every message it
+        handles (before the bus commits the message), read back at ``start``, so a process
+        killed and started again on the file carries on (``up --state-dir``). Nothing is
+        written for a service that remembers nothing (``snapshot`` is None)."""
+        self.state_path = path
+
+    def snapshot(self) -> bytes | None:
+        """What this service remembers, pickled under its lock (None: nothing)."""
+        return None
+
+    def restore(self, state: bytes) -> None:
+        """Take back what ``snapshot`` wrote."""
+
     def start(self) -> None:
         """Serve HTTP (if any), subscribe to the consumed channels (in the service's group)."""
+        self._load_state()
         self.serve_http()
         if self.http_server is not None:
             self.http_server.start()
@@ -189,5 +208,35 @@ class Simulator:
                 return  # swallowed: a hung service never answers
             self.pause()
             handler(envelope)
+            self._save_state()
 
         return answer
+
+    def _save_state(self) -> None:
+        if self.state_path is None:
+            return
+        state = self.snapshot()
+        if state is None:
+            return
+        partial = self.state_path.with_name(self.state_path.name + ".partial")
+        partial.write_bytes(state)
+        os.replace(partial, self.state_path)  # a kill leaves the old file or the new, whole
+
+    def _load_state(self) -> None:
+        if self.state_path is None or not self.state_path.exists():
+            return
+        try:
+            self.restore(self.state_path.read_bytes())
+        except (
+            OSError,
+            ValueError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            TypeError,
+        ) as exc:
+            raise HarnessError(
+                f"{self.service_id} cannot read its state file {self.state_path}: {exc}",
+                hint="it was written by another version, or is damaged: remove it to start "
+                "that service afresh",
+            ) from None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from pathlib import Path
 from typing import Any, Protocol
 
 from harness.contract import Contract
@@ -96,6 +97,27 @@ class InMemoryContentStore:
             if storage_id not in self._contents:
                 raise ContentNotFoundError(storage_id)
             return self._contents[storage_id]
+
+
+class FileContentStore(InMemoryContentStore):
+    """An InMemoryContentStore that also keeps every text in a directory, and reads them all
+    back when made again on it (``up --state-dir``: the texts outlive the process)."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__()
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        for path in directory.glob("*.type"):
+            storage_id = path.stem
+            body = directory / storage_id
+            if body.exists():
+                self._contents[storage_id] = (body.read_bytes(), path.read_text("utf-8"))
+
+    def put_bytes(self, content: bytes, content_type: str) -> str:
+        storage_id = super().put_bytes(content, content_type)
+        (self.directory / storage_id).write_bytes(content)
+        (self.directory / f"{storage_id}.type").write_text(content_type, "utf-8")  # last
+        return storage_id
 
 
 class ContentServer:

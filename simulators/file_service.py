@@ -18,6 +18,7 @@ and a run replays; which files fail is decided by seed and position in the batch
 from __future__ import annotations
 
 import hashlib
+import pickle
 import random
 import threading
 import uuid
@@ -94,6 +95,14 @@ class FileServiceSimulator(Simulator):
         )
         self._provisioned: set[str] = set()
         self._lock = threading.Lock()
+
+    def snapshot(self) -> bytes:
+        with self._lock:
+            return pickle.dumps(self._provisioned)
+
+    def restore(self, state: bytes) -> None:
+        with self._lock:
+            self._provisioned = pickle.loads(state)
 
     @property
     def content_url(self) -> str | None:

@@ -16,6 +16,7 @@ fact published twice (two envelopes) is recorded twice, so a duplicate completio
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -245,6 +246,14 @@ class ResultAggregatorSimulator(Simulator):
         self._reports: dict[str, BatchReport] = {}
         self._handled: set[str] = set()
         self._lock = threading.Lock()
+
+    def snapshot(self) -> bytes:
+        with self._lock:
+            return pickle.dumps((self._reports, self._handled))
+
+    def restore(self, state: bytes) -> None:
+        with self._lock:
+            self._reports, self._handled = pickle.loads(state)
 
     def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {channel_id: self._recording(channel_id) for channel_id in ROUTES}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import pickle
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,17 @@ class CJAssessmentSimulator(Simulator):
         self._job_ids = itertools.count(1)
         self._requests_seen: set[str] = set()
         self._by_comparison: dict[str, Assessment] = {}
+
+    def snapshot(self) -> bytes:
+        with self._lock:
+            job = next(self._job_ids)
+            self._job_ids = itertools.count(job)
+            return pickle.dumps((job, self._requests_seen, self._by_comparison))
+
+    def restore(self, state: bytes) -> None:
+        with self._lock:
+            job, self._requests_seen, self._by_comparison = pickle.loads(state)
+            self._job_ids = itertools.count(job)
 
     def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {
