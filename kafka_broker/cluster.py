@@ -53,12 +53,14 @@ class JvmCluster:
 
     def leader_of(self, topic: str, partition: int = 0, *, timeout_s: float = 10.0) -> int:
         """The node id leading ``topic``'s ``partition``, waiting up to ``timeout_s`` while it
-        has none (an election under way)."""
+        has none (an election under way, or a topic just created)."""
         deadline = time.monotonic() + timeout_s
         while True:
-            leader, _ = self._partition(topic, partition, timeout_s)
-            if leader >= 0:
-                return leader
+            state = partition_state(
+                self.info.bootstrap_servers, topic, partition, timeout_s=timeout_s
+            )
+            if state is not None and state[0] >= 0:  # a new topic: not yet known everywhere
+                return state[0]
             if time.monotonic() > deadline:
                 raise BrokerError(
                     f"partition {partition} of topic {topic!r} has no leader after {timeout_s:g} s"

@@ -13,7 +13,7 @@ import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from kafka_broker.cluster import start_jvm_cluster
+from kafka_broker.cluster import JvmCluster, start_jvm_cluster
 from kafka_broker.errors import BrokerError
 from kafka_broker.process import is_running
 from kafka_broker.settings import BrokerSettings
@@ -36,6 +36,13 @@ def _read_all(bootstrap: str, topic: str, count: int) -> list[bytes]:
     return values
 
 
+def _wait_in_sync(cluster: JvmCluster, topic: str, nodes: list[int]) -> None:
+    deadline = time.monotonic() + 30
+    while cluster.in_sync(topic) != nodes and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert cluster.in_sync(topic) == nodes
+
+
 def test_a_killed_leader_is_replaced_and_nothing_acknowledged_is_lost() -> None:
     settings = replace(BrokerSettings.from_env(os.environ), bootstrap_servers=None)
     cluster = start_jvm_cluster(settings, nodes=3)
@@ -45,8 +52,8 @@ def test_a_killed_leader_is_replaced_and_nothing_acknowledged_is_lost() -> None:
         topic = f"failover-{uuid.uuid4().hex[:8]}"
         admin = AdminClient({"bootstrap.servers": bootstrap})
         admin.create_topics([NewTopic(topic, 1, 3)])[topic].result(timeout=30)
-        replicas = admin.list_topics(topic, timeout=10).topics[topic].partitions[0].replicas
-        assert sorted(replicas) == [1, 2, 3]
+        cluster.leader_of(topic)  # waits until every node knows the new topic
+        _wait_in_sync(cluster, topic, [1, 2, 3])
         producer = Producer(
             {"bootstrap.servers": bootstrap, "acks": "all", "enable.idempotence": True}
         )
@@ -60,10 +67,7 @@ def test_a_killed_leader_is_replaced_and_nothing_acknowledged_is_lost() -> None:
         assert cluster.leader_of(topic) != leader
         cluster.restart_node(leader)
         # back on its own log dir: it catches up from its log and rejoins the in-sync replicas
-        deadline = time.monotonic() + 30
-        while leader not in cluster.in_sync(topic) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert cluster.in_sync(topic) == [1, 2, 3]
+        _wait_in_sync(cluster, topic, [1, 2, 3])
         assert _read_all(bootstrap, topic, 2) == [b"before", b"during"]
     finally:
         cluster.stop()
