@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -97,6 +98,9 @@ class Simulator:
     produces: ClassVar[tuple[str, ...]]
     serves: ClassVar[tuple[str, ...]] = ()
     """HTTP operation ids (contracts/openapi.yaml) this service answers."""
+    persisted: ClassVar[tuple[str, ...]] = ()
+    """The attributes that hold what this service remembers (``keep_state`` writes them, under
+    ``self._lock``, after every message it handles). Empty: it remembers nothing."""
     scales_out: ClassVar[bool] = False
     """True when it keeps nothing between messages, so that several processes of it may share
     its partitions (``up --processes --replicas SERVICE=N``). A service that gathers a batch's
@@ -110,6 +114,8 @@ class Simulator:
         self.endpoint = ServiceEndpoint(contract, bus, self.service_id)
         self.http_server: HttpServer | None = None
         self.state_path: Path | None = None
+        self._lock = threading.Lock()
+        """Guards the attributes the service's handlers change (those in ``persisted``)."""
 
     def routes(self) -> Mapping[str, EnvelopeHandler]:
         """Channel id -> handler, for every channel in ``consumes``."""
@@ -142,11 +148,20 @@ class Simulator:
         self.state_path = path
 
     def snapshot(self) -> bytes | None:
-        """What this service remembers, pickled under its lock (None: nothing)."""
-        return None
+        """The ``persisted`` attributes, pickled under the lock (None: nothing to keep)."""
+        if not self.persisted:
+            return None
+        with self._lock:
+            return pickle.dumps({name: getattr(self, name) for name in self.persisted})
 
     def restore(self, state: bytes) -> None:
         """Take back what ``snapshot`` wrote."""
+        values = pickle.loads(state)
+        if not isinstance(values, dict) or set(values) != set(self.persisted):
+            raise ValueError(f"it holds {sorted(values) if isinstance(values, dict) else values!r}")
+        with self._lock:
+            for name, value in values.items():
+                setattr(self, name, value)
 
     def start(self) -> None:
         """Serve HTTP (if any), subscribe to the consumed channels (in the service's group)."""

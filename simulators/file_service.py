@@ -18,9 +18,7 @@ and a run replays; which files fail is decided by seed and position in the batch
 from __future__ import annotations
 
 import hashlib
-import pickle
 import random
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -70,6 +68,7 @@ class FileServiceSimulator(Simulator):
     """Provisions one essay per slot of each registered batch, from the corpus."""
 
     service_id = "file_service"
+    persisted = ("_provisioned",)
     consumes = ("batchEssaysRegistered",)
     behaviour_type = FileBehaviour
     produces = ("essayContentProvisioned", "essayValidationFailed")
@@ -94,15 +93,6 @@ class FileServiceSimulator(Simulator):
             else None
         )
         self._provisioned: set[str] = set()
-        self._lock = threading.Lock()
-
-    def snapshot(self) -> bytes:
-        with self._lock:
-            return pickle.dumps(self._provisioned)
-
-    def restore(self, state: bytes) -> None:
-        with self._lock:
-            self._provisioned = pickle.loads(state)
 
     @property
     def content_url(self) -> str | None:

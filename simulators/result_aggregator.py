@@ -16,8 +16,6 @@ fact published twice (two envelopes) is recorded twice, so a duplicate completio
 
 from __future__ import annotations
 
-import pickle
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -234,6 +232,7 @@ class ResultAggregatorSimulator(Simulator):
     """Records what reaches the Result Aggregator, per batch; ``report(batch_id)`` reads it."""
 
     service_id = "result_aggregator"
+    persisted = ("_reports", "_handled")
     consumes = tuple(ROUTES)
     behaviour_type = ResultAggregatorBehaviour
     produces = ()
@@ -245,15 +244,6 @@ class ResultAggregatorSimulator(Simulator):
         super().__init__(contract, bus, behaviour)
         self._reports: dict[str, BatchReport] = {}
         self._handled: set[str] = set()
-        self._lock = threading.Lock()
-
-    def snapshot(self) -> bytes:
-        with self._lock:
-            return pickle.dumps((self._reports, self._handled))
-
-    def restore(self, state: bytes) -> None:
-        with self._lock:
-            self._reports, self._handled = pickle.loads(state)
 
     def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {channel_id: self._recording(channel_id) for channel_id in ROUTES}

@@ -14,10 +14,7 @@ CJAssessmentFailedV1 when too few comparisons succeeded (huleedu-behaviour.md se
 
 from __future__ import annotations
 
-import itertools
 import logging
-import pickle
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -61,6 +58,7 @@ class CJAssessmentSimulator(Simulator):
     """Ranks each requested batch from LLM comparisons sent in waves."""
 
     service_id = "cj_assessment"
+    persisted = ("_jobs", "_requests_seen", "_by_comparison")
     consumes = ("elsCjAssessmentRequest", "llmComparisonResult")
     behaviour_type = CJAssessmentBehaviour
     produces = (
@@ -90,21 +88,10 @@ class CJAssessmentSimulator(Simulator):
             if llm_url
             else None
         )
-        self._lock = threading.Lock()
-        self._job_ids = itertools.count(1)
+        self._jobs = 0
+        """How many assessments it has begun (the last job id)."""
         self._requests_seen: set[str] = set()
         self._by_comparison: dict[str, Assessment] = {}
-
-    def snapshot(self) -> bytes:
-        with self._lock:
-            job = next(self._job_ids)
-            self._job_ids = itertools.count(job)
-            return pickle.dumps((job, self._requests_seen, self._by_comparison))
-
-    def restore(self, state: bytes) -> None:
-        with self._lock:
-            job, self._requests_seen, self._by_comparison = pickle.loads(state)
-            self._job_ids = itertools.count(job)
 
     def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {
@@ -152,7 +139,10 @@ class CJAssessmentSimulator(Simulator):
         waves = comparison_waves(
             list(texts), max_comparisons=budget, wave_size=self.behaviour.wave_size
         )
-        return Assessment(str(next(self._job_ids)), request, texts, waves, excluded)
+        with self._lock:
+            self._jobs += 1
+            job = str(self._jobs)
+        return Assessment(job, request, texts, waves, excluded)
 
     def _advance(self, assessment: Assessment) -> list[Outgoing]:
         """What to send now: nothing (wave still open), the next wave, or the conclusion."""

@@ -11,8 +11,6 @@ envelope it has handled already (same event_id), and publishes what the decision
 
 from __future__ import annotations
 
-import pickle
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -71,23 +69,15 @@ class ELSSimulator(Simulator):
         "elsBatchPhaseOutcome",
     )
     behaviour: ELSBehaviour
+    persisted = ("ledger", "_handled")
 
     def __init__(self, contract: Contract, bus: Bus, behaviour: ELSBehaviour | None = None) -> None:
         super().__init__(contract, bus, behaviour)
         self.ledger = Ledger()
         self._handled: set[str] = set()
-        self._lock = threading.Lock()
 
     def routes(self) -> Mapping[str, EnvelopeHandler]:
         return {channel_id: self._deciding(decide) for channel_id, decide in ROUTES.items()}
-
-    def snapshot(self) -> bytes:
-        with self._lock:
-            return pickle.dumps((self.ledger, self._handled))
-
-    def restore(self, state: bytes) -> None:
-        with self._lock:
-            self.ledger, self._handled = pickle.loads(state)
 
     def essay_status(self, essay_id: str) -> EssayStatus | None:
         """The essay's current status (None while unknown or its slot is empty)."""
