@@ -28,7 +28,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -57,6 +56,7 @@ from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, start_broker
 from kafka_broker.cluster import JvmCluster, start_jvm_cluster
 from kafka_broker.jvm import JvmBroker
+from pipeline_system.processes import free_port
 from pipeline_system.system import NEEDS_CONTENT, running_receivers
 from steps.redelivery import Redelivery
 
@@ -224,12 +224,6 @@ class Run:
                 if committed[where] <= message.offset:
                     left[f"{message.channel.id} by {service.id}"] += 1
         return left
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

@@ -93,24 +93,11 @@ def server_properties(
 ) -> str:
     """The text of server.properties for one combined broker+controller on loopback; with
     ``admin``, secured (SASL listeners, an authorizer, ``admin`` the super user)."""
-    entries = {
-        "process.roles": "broker,controller",
-        "node.id": str(NODE_ID),
-        "controller.quorum.voters": f"{NODE_ID}@{LOOPBACK}:{ports.controller}",
-        "listeners": f"PLAINTEXT://{ports.bootstrap_servers},CONTROLLER://{LOOPBACK}:"
-        f"{ports.controller}",
-        # Advertise exactly what clients dial; never 0.0.0.0, and not "localhost" (may be ::1).
-        "advertised.listeners": f"PLAINTEXT://{ports.bootstrap_servers}",
-        "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "log.dirs": _escape(str(data_dir)),
-        **_SINGLE_NODE_TUNING,
-    }
+    entries = _node_entries(NODE_ID, {NODE_ID: ports}, data_dir, _SINGLE_NODE_TUNING)
     if admin is not None:
         controller = f"{LOOPBACK}:{ports.controller}"
         entries.update(secured_listener_entries(ports.bootstrap_servers, controller, admin))
-    return "".join(f"{key}={value}\n" for key, value in entries.items())
+    return _properties(entries)
 
 
 _CLUSTER_TUNING: dict[str, str] = {
@@ -133,21 +120,33 @@ def cluster_properties(node_id: int, nodes: dict[int, BrokerPorts], data_dir: Pa
     """server.properties of node ``node_id`` of a cluster of combined broker+controller nodes
     on loopback (``nodes``: every node's ports, by node id): a static quorum of all of them,
     replication factor 3 and min.insync.replicas 2 (issue 13's failover). Plaintext only."""
+    return _properties(_node_entries(node_id, nodes, data_dir, _CLUSTER_TUNING))
+
+
+def _node_entries(
+    node_id: int, nodes: dict[int, BrokerPorts], data_dir: Path, tuning: dict[str, str]
+) -> dict[str, str]:
+    """One combined broker+controller node on loopback, in a static quorum of ``nodes``."""
     ports = nodes[node_id]
-    voters = ",".join(f"{n}@{LOOPBACK}:{p.controller}" for n, p in sorted(nodes.items()))
-    entries = {
+    return {
         "process.roles": "broker,controller",
         "node.id": str(node_id),
-        "controller.quorum.voters": voters,
+        "controller.quorum.voters": ",".join(
+            f"{n}@{LOOPBACK}:{p.controller}" for n, p in sorted(nodes.items())
+        ),
         "listeners": f"PLAINTEXT://{ports.bootstrap_servers},CONTROLLER://{LOOPBACK}:"
         f"{ports.controller}",
+        # Advertise exactly what clients dial; never 0.0.0.0, and not "localhost" (may be ::1).
         "advertised.listeners": f"PLAINTEXT://{ports.bootstrap_servers}",
         "controller.listener.names": "CONTROLLER",
         "inter.broker.listener.name": "PLAINTEXT",
         "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
         "log.dirs": _escape(str(data_dir)),
-        **_CLUSTER_TUNING,
+        **tuning,
     }
+
+
+def _properties(entries: dict[str, str]) -> str:
     return "".join(f"{key}={value}\n" for key, value in entries.items())
 
 

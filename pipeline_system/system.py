@@ -253,11 +253,9 @@ def build_system(
 
     if state_dir is not None:
         state_dir.mkdir(parents=True, exist_ok=True)
-        orchestrator = replace(
-            orchestrator or OrchestratorConfig(),
-            database_path=(orchestrator.database_path if orchestrator else None)
-            or state_dir / "bos.db",
-        )
+        bos_config = orchestrator or OrchestratorConfig()
+        database = bos_config.database_path or state_dir / "bos.db"  # --database wins
+        orchestrator = replace(bos_config, database_path=database)
         conductor = replace(conductor or ConductorConfig(), database_path=state_dir / "bcs.db")
     store = (
         content
