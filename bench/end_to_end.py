@@ -251,13 +251,9 @@ def _latency(
 
 def _where_the_time_goes(observer: ContractObserver, correlation_id: str) -> None:
     seen = observer.messages(correlation_id=correlation_id)
-    comparisons = [
-        m
-        for m in observer.messages("llmComparisonRequest")
-        + observer.messages("llmComparisonResult")
-        if m.get("/data/metadata/bos_batch_id") == seen[0].batch_id
-        or m.get("/data/request_metadata/bos_batch_id") == seen[0].batch_id
-    ]
+    batch_id = seen[0].batch_id  # the comparisons carry it, not the correlation id
+    comparisons = observer.messages("llmComparisonRequest", batch_id=batch_id)
+    comparisons += observer.messages("llmComparisonResult", batch_id=batch_id)
     messages = sorted(seen + comparisons, key=lambda m: m.seen_at)
     start = messages[0].seen_at
     print(f"\n  where the time goes (median run, correlation {correlation_id}):")

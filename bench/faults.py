@@ -381,7 +381,7 @@ def system_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) 
         for _ in range(runs):
             batch_id = ready_batch(client, 12)
             cid = client.request_pipeline(batch_id, "cj_assessment")
-            _first_comparison(run, batch_id)
+            run.wire.expect("llmComparisonRequest", batch_id=batch_id)  # the first of them
             killed = system.restart_after_kill()
             figures.runs += 1
             _settle_run(run, figures, batch_id, cid, killed)
@@ -389,19 +389,6 @@ def system_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) 
     finally:
         system.stop()
     return figures
-
-
-def _first_comparison(run: Run, batch_id: str) -> None:
-    """Until the first LLMComparisonRequestV1 of ``batch_id`` is on the wire."""
-    wait_for(
-        lambda: any(
-            m.get("/data/request_metadata/bos_batch_id") == batch_id
-            or m.get("/data/metadata/bos_batch_id") == batch_id
-            for m in run.observer.messages("llmComparisonRequest")
-        ),
-        within_s=WITHIN_S,
-        awaited=f"the first LLMComparisonRequestV1 of batch {batch_id}",
-    )
 
 
 def _back_in_sync(cluster: JvmCluster, topic: str, node: int) -> None:
