@@ -63,14 +63,17 @@ class Envelope:
         data: Mapping[str, Any],
         correlation_id: str,
         metadata: Mapping[str, Any] | None = None,
+        event_id: str | None = None,
     ) -> Envelope:
-        """A fresh envelope (new event_id, timestamp now)."""
+        """A fresh envelope (timestamp now; a new event_id unless one is given: a message
+        sent again on purpose keeps its first copy's id, so consumers drop it as a duplicate)."""
         return cls(
             event_type=event_type,
             source_service=source_service,
             data=dict(data),
             correlation_id=correlation_id,
             metadata=dict(metadata) if metadata is not None else None,
+            event_id=event_id or new_id(),
         )
 
     def to_json(self) -> JsonObject:

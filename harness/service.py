@@ -51,6 +51,9 @@ class Outgoing:
     data: Mapping[str, Any]
     correlation_id: str
     metadata: Mapping[str, Any] | None = None
+    event_id: str | None = None
+    """The event_id to publish under (None: a new one). A message a service may send again
+    on purpose (BOS re-driving a phase after a restart) names its id, the same each time."""
 
 
 class ServiceEndpoint:
@@ -131,6 +134,7 @@ class ServiceEndpoint:
         *,
         correlation_id: str,
         metadata: Mapping[str, Any] | None = None,
+        event_id: str | None = None,
     ) -> Envelope:
         """The envelope this service writes for ``data`` on ``channel``."""
         return Envelope.new(
@@ -139,6 +143,7 @@ class ServiceEndpoint:
             data=data,
             correlation_id=correlation_id,
             metadata=metadata,
+            event_id=event_id,
         )
 
     def send(self, channel: Channel, envelope: Envelope, *, key: str | None = None) -> None:

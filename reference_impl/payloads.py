@@ -6,6 +6,7 @@ ServiceEndpoint wraps it in the envelope and validates it against the contract b
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -90,10 +91,22 @@ def student_matching_command(state: BatchState, at: float) -> Outgoing:
     return Outgoing(STUDENT_MATCHING, data, state.correlation_id, identity(state))
 
 
+_COMMANDS = uuid.UUID("5d1f0c52-5b7e-4c8e-9a53-0d6f3b2f1a13")
+"""The namespace of phase command event ids (uuid5 of the run's correlation id and phase)."""
+
+
+def phase_command_id(correlation_id: str, phase: str) -> str:
+    """The event_id of ``phase``'s command in the run ``correlation_id``: one per phase and run,
+    the same when BOS re-drives the phase after a restart, so a consumer that took the first
+    copy drops the second as a duplicate and one that never got it acts on it."""
+    return str(uuid.uuid5(_COMMANDS, f"{correlation_id}/{phase}"))
+
+
 def phase_command(
     state: BatchState, run: PipelineRun, phase: str, essays: Sequence[EssayRef], at: float
 ) -> Outgoing:
-    """The initiate command of ``phase``, carrying the pipeline's correlation id."""
+    """The initiate command of ``phase``, carrying the pipeline's correlation id, under the
+    run's one event_id for it (``phase_command_id``)."""
     channel_id, event_name = PHASE_COMMANDS[phase]
     reg = state.registration
     data: dict[str, Any] = {
@@ -108,7 +121,8 @@ def phase_command(
         data["assignment_id"] = (run.prompt or {}).get("assignment_id") or reg.assignment_id
     if phase in (PhaseName.CJ_ASSESSMENT, PhaseName.NLP):
         data["student_prompt_ref"] = prompt_ref
-    return Outgoing(channel_id, data, run.correlation_id, identity(state))
+    command_id = phase_command_id(run.correlation_id, phase)
+    return Outgoing(channel_id, data, run.correlation_id, identity(state), command_id)
 
 
 def pipeline_denied(

@@ -90,12 +90,15 @@ def _late_result(state: BatchState | None, event: Received, phase: str) -> Decis
 
 
 def phase_deadlines(state: BatchState | None, event: ClockTick, rules: Rules) -> Decision:
-    """A tick: phases past their timeout fail (the real system waits for ever)."""
+    """A tick: phases past their timeout fail (the real system waits for ever). The first tick
+    after a restart (``resume``) also re-drives every phase still in flight."""
     run = state.active if state else None
     if state is None or run is None or run.status != RunStatus.ACTIVE:
         return unchanged(state, "nothing in flight")
     overdue = [n for n, p in run.phases.items() if p.in_flight and (p.deadline_at or 0) <= event.at]
     if not overdue:
+        if event.resume and (redriven := redrive(state, run)):
+            return Decision(state, redriven, note=f"re-driven after a restart: {len(redriven)}")
         return unchanged(state, "no phase overdue")
     for phase in overdue:
         reason = {"reason": "phase_timeout", "timeout_s": rules.phase_timeout_s}
@@ -103,6 +106,19 @@ def phase_deadlines(state: BatchState | None, event: ClockTick, rules: Rules) ->
         run = _fail(run, phase, progress, reason)
     outputs = {**state.phase_outputs, **{phase: () for phase in overdue}}
     return advance(replace(state, active=run, phase_outputs=outputs), event.at, rules)
+
+
+def redrive(state: BatchState, run: PipelineRun) -> tuple[Outgoing, ...]:
+    """The command of every phase in flight, again, exactly as first sent (same essays, same
+    timestamp, same event_id): after a restart BOS cannot know whether a command it sent was
+    acted on, and waiting out the phase timeout would fail a run that can still complete. A
+    consumer that took the first copy drops this one by its event_id; the phase's deadline
+    stays the first one's."""
+    return tuple(
+        payloads.phase_command(state, run, phase, essays_for(state, phase), progress.started_at)
+        for phase, progress in run.phases.items()
+        if progress.in_flight and progress.started_at is not None
+    )
 
 
 def _fail(

@@ -63,6 +63,7 @@ class Outbox(Generic[S]):
             outgoing.data,
             correlation_id=outgoing.correlation_id,
             metadata=outgoing.metadata,
+            event_id=outgoing.event_id,
         )
         document = envelope.to_json()
         self.endpoint.validator.check(channel, document)

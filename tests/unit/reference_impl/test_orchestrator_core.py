@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.contract import Contract
+from reference_impl import payloads
 from reference_impl.batch_state import BatchState, EssayRef, decode_batch, encode_batch
 from reference_impl.orchestrator_core import ROUTES, decide
 from reference_impl.orchestrator_events import (
@@ -471,6 +472,33 @@ def test_a_run_still_awaiting_bcs_asks_again_when_overdue_or_resumed() -> None:
     overdue = T0 + RULES.resolution_retry_s
     assert step(state, ClockTick(BATCH, overdue)).resolve is not None
     assert state.next_deadline() == overdue
+
+
+def test_the_first_tick_after_a_restart_re_drives_a_phase_in_flight_exactly_as_first_sent(
+    check_messages: CheckMessages,
+) -> None:
+    first = resolved(state_of(requested(ready_guest())), ("spellcheck", "cj_assessment"))
+    state = state_of(first)
+    assert step(state, ClockTick(BATCH, T0 + 30)).outgoing == ()  # a plain tick: nothing
+    again = step(state, ClockTick(BATCH, T0 + 30, resume=True))
+    assert again.state is state  # the deadline stays the first dispatch's
+    assert again.outgoing == first.outgoing  # same essays, timestamp and event_id
+    assert again.outgoing[0].event_id == payloads.phase_command_id(CID, "spellcheck")
+    check_messages(again.outgoing)
+
+
+def test_each_phase_and_run_has_its_own_command_event_id() -> None:
+    ids = {
+        payloads.phase_command_id(cid, phase)
+        for cid in (CID, "22222222-2222-4222-8222-222222222222")
+        for phase in ("spellcheck", "cj_assessment")
+    }
+    assert len(ids) == 4
+
+
+def test_a_restart_after_the_deadline_times_the_phase_out_instead_of_re_driving_it() -> None:
+    decision = step(active_cj(), ClockTick(BATCH, T0 + 1 + 60, resume=True))
+    assert channels(decision) == ["batchPipelineCompleted"]
 
 
 # --- storage form ----------------------------------------------------------------------------

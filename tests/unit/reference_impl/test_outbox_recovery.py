@@ -25,6 +25,7 @@ from reference_impl import (
     ConductorConfig,
     OrchestratorConfig,
     SqliteRepository,
+    payloads,
 )
 from reference_impl.batch_state import BatchState
 from reference_impl.orchestrator import BATCH_CODEC
@@ -95,6 +96,31 @@ class KilledAtCommit:
             self.dead = True
             raise ConsumerCrashed("killed before the commit")
         self.inner.commit(change)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class LosesOnePublish:
+    """A bus that acknowledges the first publish on one channel and drops it: a broker that
+    lost an acknowledged write (an unclean leader election), or a consumer that lost its state."""
+
+    def __init__(self, bus: InMemoryBus, channel_id: str) -> None:
+        self.inner, self.contract, self.channel_id = bus, bus.contract, channel_id
+        self.lost = False
+
+    def publish(
+        self,
+        channel: Channel,
+        value: bytes | Envelope,
+        *,
+        key: str | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if channel.id == self.channel_id and not self.lost:
+            self.lost = True
+            return
+        self.inner.publish(channel, value, key=key, headers=headers)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -198,3 +224,56 @@ def test_a_bos_killed_before_committing_the_completion_completes_after_restart(
     completions = restart_and_check(contract, memory_bus, bcs, db, bos, wire, batch_id, cid)
     assert [c.correlation_id for c in completions].count(cid) == 1
     assert len(completions) == 2
+
+
+def test_a_restarted_bos_re_drives_a_phase_whose_command_was_lost_instead_of_timing_it_out(
+    contract: Contract, memory_bus: InMemoryBus, bcs: BatchConductorService, tmp_path: Path
+) -> None:
+    db, spellcheck = tmp_path / "bos.db", "batchServiceSpellcheckInitiateCommandData"
+    wire, dead_letters = watch(contract, memory_bus), DeadLetters(contract, memory_bus)
+    lossy = LosesOnePublish(memory_bus, spellcheck)
+    bos = start_bos(contract, lossy, bcs, db)
+    rig = Rig(contract, memory_bus, bcs, bos, wire, dead_letters, _peers(contract, memory_bus))
+    batch_id = rig.ready_guest(ESSAYS)
+    cid = rig.request(batch_id, "cj_assessment")
+    wait_for(lambda: lossy.lost, within_s=10, awaited="the spellcheck command to be lost")
+    assert rig.batch_view(batch_id)["status"] == "processing_pipelines"
+    bos.stop()
+    again = start_bos(contract, memory_bus, bcs, db)
+    try:
+        rig = Rig(contract, memory_bus, bcs, again, wire, dead_letters, rig.peers)
+        command = rig.command(batch_id, spellcheck, cid)
+        assert command.event_id == payloads.phase_command_id(cid, "spellcheck")
+        rig.outcome(batch_id, "spellcheck", cid, ESSAYS)
+        rig.command(batch_id, "batchServiceCjAssessmentInitiateCommandData", cid)
+        rig.outcome(batch_id, "cj_assessment", cid, ESSAYS)
+        rig.wire.expect_events(COMPLETED, batch_id=batch_id, correlation_id=cid, count=1)
+        (done,) = rig.wire.events(COMPLETED, batch_id=batch_id)
+        assert done.data["final_status"] == "completed_successfully"
+    finally:
+        again.stop()
+
+
+def test_a_re_driven_command_that_was_not_lost_is_one_event_in_two_copies(
+    contract: Contract, memory_bus: InMemoryBus, bcs: BatchConductorService, tmp_path: Path
+) -> None:
+    db, spellcheck = tmp_path / "bos.db", "batchServiceSpellcheckInitiateCommandData"
+    wire, dead_letters = watch(contract, memory_bus), DeadLetters(contract, memory_bus)
+    bos = start_bos(contract, memory_bus, bcs, db)
+    rig = Rig(contract, memory_bus, bcs, bos, wire, dead_letters, _peers(contract, memory_bus))
+    batch_id = rig.ready_guest(ESSAYS)
+    cid = rig.request(batch_id, "cj_assessment")
+    rig.command(batch_id, spellcheck, cid)
+    bos.stop()
+    again = start_bos(contract, memory_bus, bcs, db)
+    try:
+        wait_for(
+            lambda: len(wire.copies(spellcheck, batch_id=batch_id)) == 2,
+            within_s=10,
+            awaited="the re-driven copy",
+        )
+        first, second = wire.copies(spellcheck, batch_id=batch_id)
+        assert first.event_id == second.event_id and first.data == second.data
+        assert len(wire.events(spellcheck, batch_id=batch_id)) == 1
+    finally:
+        again.stop()
