@@ -11,7 +11,8 @@ group that should have taken it, and against the dead-letter topic.
 
 Scenarios so far: ``bos-killed`` (SIGKILL ``serve bos`` at a uniformly random moment of a
 cj_assessment pipeline, start it again on the same database), ``simulator-killed`` (the same
-for a stateless simulator), ``broker-killed`` (SIGKILL the broker itself mid-pipeline and start
+for ELS, the spellchecker, CJ and the LLM provider, each in its group, ELS and CJ on their
+``--state-dir``), ``broker-killed`` (SIGKILL the broker itself mid-pipeline and start
 it again on the same log dir and port; needs the broker this runner starts, not an external
 one), ``poison`` (malformed messages on every consumed channel while good pipelines run) and
 ``redelivered`` (every message delivered twice while many pipelines run at once) and
@@ -35,7 +36,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,7 @@ from kafka_broker import BrokerSettings, start_broker
 from kafka_broker.cluster import JvmCluster, start_jvm_cluster
 from kafka_broker.jvm import JvmBroker
 from pipeline_system.processes import free_port
-from pipeline_system.system import NEEDS_CONTENT, running_receivers
+from pipeline_system.system import NEEDS_CONTENT, SIMULATORS, running_receivers
 from steps.redelivery import Redelivery
 
 COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
@@ -92,10 +93,13 @@ SCENARIOS = (
     "failover",
     "system-killed",
 )
-STATELESS = ("spellchecker", "llm_provider")
-"""The simulators whose state is only what Kafka and the content store hold, so a restart in
-their group resumes them; ELS and CJ keep theirs in memory (issue 13: ``up --state-dir``)."""
+KILLED_SIMULATORS = ("els", "spellchecker", "cj_assessment", "llm_provider")
+"""The simulators the simulator-killed scenario kills mid-phase (issue 13, scenario 2). The
+spellchecker and the LLM provider keep nothing but their group's offsets; ELS and CJ keep each
+batch in a ``--state-dir`` file, written before the bus commits the message."""
 WITHIN_S = 60.0
+CALIBRATION_RUNS = 3
+"""Unharmed runs whose median duration is the window a kill is drawn from."""
 
 
 @dataclass
@@ -262,34 +266,49 @@ def bos_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) -> 
     figures = Figures("bos-killed")
     rng = random.Random(13)
     with system_without_bos(bootstrap, prefix, work / "bos.db") as bos:
-        _kill_during_runs(run, pipeline_client(run, bos), bos, runs, rng, figures)
+        _kill_during_runs(run, pipeline_client(run, bos), [bos] * runs, rng, figures)
     return figures
 
 
 def simulator_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) -> Figures:
-    """For each of ``STATELESS``: the rest is ``up --without SERVICE``, the service a ``simulate``
-    process with a static member name, SIGKILLed at a random moment of a cj_assessment run and
-    started again in its group; each run completes exactly once."""
+    """The rest is ``up --without`` the ``KILLED_SIMULATORS``, each of them a ``simulate``
+    process with a static member name (and, for ELS and CJ, which remember each batch, a
+    ``--state-dir``). Run n SIGKILLs simulator n (in turn) at a random moment of a
+    cj_assessment run and starts it again the same way in its group: each run completes
+    exactly once. ``runs`` runs per simulator."""
     figures = Figures("sim-killed")
-    rng = random.Random(7)
-    for service in STATELESS:
-        kafka = ("--bootstrap", bootstrap, "--topic-prefix", prefix)
-        rest = Command("up", "--without", service, "--phase-timeout", "60", *kafka)
-        simulated: Command | None = None
-        try:
-            content = rest.value("CONTENT_SERVICE_URL")
-            rest.running()
-            texts = ("--content-url", content) if service in NEEDS_CONTENT else ()
-            simulated = Command("simulate", service, *kafka, *texts, "--member", f"{service}-0")
-            simulated.running()
-            client = PipelineClient(run.observer.contract, run.bus, bos_url=rest.value("BOS_URL"))
-            _kill_during_runs(run, client, simulated, runs, rng, figures)
-        finally:
-            for command in (simulated, rest):
-                if command is not None:
-                    command.stop()
-    figures.notes.append(f"killed: {', '.join(STATELESS)}")
+    kafka = ("--bootstrap", bootstrap, "--topic-prefix", prefix)
+    left_out = [option for s in KILLED_SIMULATORS for option in ("--without", s)]
+    rest = Command("up", *left_out, "--phase-timeout", "60", *kafka)
+    simulated: dict[str, Command] = {}
+    try:
+        rest.running()
+        for service in KILLED_SIMULATORS:
+            options = _simulate_options(rest, service, work)
+            simulated[service] = Command("simulate", service, *kafka, *options)
+        for command in simulated.values():
+            command.running()
+        client = PipelineClient(run.observer.contract, run.bus, bos_url=rest.value("BOS_URL"))
+        victims = [simulated[s] for _ in range(runs) for s in KILLED_SIMULATORS]
+        _kill_during_runs(run, client, victims, random.Random(7), figures)
+    finally:
+        for command in (*simulated.values(), rest):
+            command.stop()
+    figures.notes.append(f"killed in turn: {', '.join(KILLED_SIMULATORS)}")
     return figures
+
+
+def _simulate_options(rest: Command, service: str, work: Path) -> list[str]:
+    """What ``simulate SERVICE`` needs beside ``up --without SERVICE``: the texts, CJ's LLM
+    provider, a member name, and the state of a service that remembers something."""
+    options = ["--member", f"{service}-0"]
+    if service in NEEDS_CONTENT:
+        options += ["--content-url", rest.value("CONTENT_SERVICE_URL")]
+    if service == "cj_assessment":
+        options += ["--llm-url", rest.value("LLM_PROVIDER_URL").removesuffix("/api/v1")]
+    if SIMULATORS[service].persisted:
+        options += ["--state-dir", str(work / service)]
+    return options
 
 
 @dataclass
@@ -312,7 +331,8 @@ def broker_killed(run: Run, broker: JvmBroker, prefix: str, runs: int, work: Pat
     try:
         system.running()
         client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
-        _kill_during_runs(run, client, KilledBroker(broker), runs, random.Random(11), figures)
+        victims = [KilledBroker(broker)] * runs
+        _kill_during_runs(run, client, victims, random.Random(11), figures)
     finally:
         system.stop()
     del work
@@ -346,7 +366,8 @@ def failover(run: Run, cluster: JvmCluster, prefix: str, runs: int) -> Figures:
     try:
         system.running()
         client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
-        duration = statistics.median(_pipeline_duration(run, client) for _ in range(3))
+        calibration = (_pipeline_duration(run, client) for _ in range(CALIBRATION_RUNS))
+        duration = statistics.median(calibration)
         for _ in range(runs):
             batch_id = ready_batch(client, 4)
             cid = client.request_pipeline(batch_id, "cj_assessment")
@@ -409,15 +430,14 @@ class Victim(Protocol):
 def _kill_during_runs(
     run: Run,
     client: PipelineClient,
-    victim: Victim,
-    runs: int,
+    victims: Sequence[Victim],
     rng: random.Random,
     figures: Figures,
 ) -> None:
-    """``runs`` cj_assessment runs, ``victim`` SIGKILLed and restarted at a random moment of
-    each (uniform over an unharmed run's duration)."""
-    duration = statistics.median(_pipeline_duration(run, client) for _ in range(3))
-    for _ in range(runs):
+    """One cj_assessment run per victim, each SIGKILLed and restarted at a random moment of
+    its run (uniform over an unharmed run's duration, the median of ``CALIBRATION_RUNS``)."""
+    duration = statistics.median(_pipeline_duration(run, client) for _ in range(CALIBRATION_RUNS))
+    for victim in victims:
         batch_id = ready_batch(client, 4)
         cid = client.request_pipeline(batch_id, "cj_assessment")
         time.sleep(rng.uniform(0, duration))

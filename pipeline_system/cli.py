@@ -86,7 +86,9 @@ def _add_simulate(commands: Subparsers) -> None:
         f"  {PROG} simulate cj_assessment --llm-url http://127.0.0.1:8801 "
         "--content-url http://127.0.0.1:39987/v1/content\n"
         f"  {PROG} simulate llm_provider --bootstrap 127.0.0.1:9092 --logins logins.json"
-        "   # join `up --secure`\n\n"
+        "   # join `up --secure`\n"
+        f"  {PROG} simulate els --state-dir state/ --member els-0"
+        "   # survives a kill -9: start it again the same way\n\n"
         "a behaviour file is YAML or JSON, e.g.:\n"
         "  latency_s: [0.05, 0.2]\n  error_rate: 0.1\n  seed: 7",
     )
@@ -115,6 +117,16 @@ def _add_simulate(commands: Subparsers) -> None:
         "llm_provider`, or LLM_PROVIDER_URL of up without /api/v1)",
     )
     simulate.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep what the service remembers in DIR/SERVICE.state (file_service: and the "
+        "texts it serves in DIR/content), written after every message it handles, read back "
+        "at the start: killed and started again on DIR, it carries on (the file `up "
+        "--state-dir` uses; for the services that remember something: "
+        f"{', '.join(sorted(s for s, c in SIMULATORS.items() if c.persisted))})",
+    )
+    simulate.add_argument(
         "--member",
         metavar="NAME",
         help="a stable group member name (static membership): started again under the same "
@@ -128,27 +140,9 @@ def _run_simulate(args: argparse.Namespace) -> int:
 
     cls: Any = SIMULATORS[args.service]
     behaviour = load_behaviour(cls, args.behaviour) if args.behaviour else None
-    extras: dict[str, Any] = {}
-    if args.content_port is not None:
-        if args.service != "file_service":
-            raise UsageError("--content-port is for file_service (it holds the texts)")
-        extras["content_port"] = args.content_port
-    if args.content_url and args.service not in NEEDS_CONTENT:
-        raise UsageError(
-            f"--content-url is for the services that read texts, not {args.service}",
-            hint=f"those are: {', '.join(sorted(NEEDS_CONTENT))}",
-        )
-    if args.http_port is not None and not 0 <= args.http_port <= 65535:
-        raise UsageError(f"--http-port {args.http_port} is not a port (0-65535; 0: a free one)")
-    if args.http_port is not None and not cls.serves:
-        raise UsageError(
-            f"--http-port is for a service that answers HTTP; {args.service} answers none",
-            hint=f"those are: {', '.join(sorted(s for s, c in SIMULATORS.items() if c.serves))}",
-        )
+    extras = _simulate_extras(args, cls)
     exchanges = exchange_printer(args)
     if args.llm_url:
-        if args.service != "cj_assessment":
-            raise UsageError("--llm-url is for cj_assessment (it calls the LLM provider)")
         extras.update(llm_url=args.llm_url, exchanges=exchanges)
     tuning = KafkaTuning(group_instance=args.member) if args.member else None
     with running_bus(
@@ -159,6 +153,9 @@ def _run_simulate(args: argparse.Namespace) -> int:
                 bus.contract, args.content_url, caller=args.service
             )
         simulator = cls(bus.contract, bus, behaviour, **extras)
+        if args.state_dir is not None:
+            args.state_dir.mkdir(parents=True, exist_ok=True)
+            simulator.keep_state(args.state_dir / f"{args.service}.state")
         simulator.serve_http(port=args.http_port or 0, exchanges=exchanges)
         simulator.start()
         try:
@@ -176,6 +173,42 @@ def _run_simulate(args: argparse.Namespace) -> int:
         finally:
             simulator.stop()
     return 0
+
+
+def _simulate_extras(args: argparse.Namespace, cls: Any) -> dict[str, Any]:
+    """The simulator's keyword arguments from the options; a misplaced option is a usage
+    error naming the services it is for."""
+    from simulators.content import FileContentStore
+
+    extras: dict[str, Any] = {}
+    if args.state_dir is not None and not cls.persisted:
+        raise UsageError(
+            f"--state-dir: {args.service} remembers nothing between messages (what it has "
+            "done is its group's committed offsets): drop --state-dir",
+            hint="the services that keep state: "
+            + ", ".join(sorted(s for s, c in SIMULATORS.items() if c.persisted)),
+        )
+    if args.content_port is not None:
+        if args.service != "file_service":
+            raise UsageError("--content-port is for file_service (it holds the texts)")
+        extras["content_port"] = args.content_port
+        if args.state_dir is not None:
+            extras["content"] = FileContentStore(args.state_dir / "content")
+    if args.content_url and args.service not in NEEDS_CONTENT:
+        raise UsageError(
+            f"--content-url is for the services that read texts, not {args.service}",
+            hint=f"those are: {', '.join(sorted(NEEDS_CONTENT))}",
+        )
+    if args.http_port is not None and not 0 <= args.http_port <= 65535:
+        raise UsageError(f"--http-port {args.http_port} is not a port (0-65535; 0: a free one)")
+    if args.http_port is not None and not cls.serves:
+        raise UsageError(
+            f"--http-port is for a service that answers HTTP; {args.service} answers none",
+            hint=f"those are: {', '.join(sorted(s for s, c in SIMULATORS.items() if c.serves))}",
+        )
+    if args.llm_url and args.service != "cj_assessment":
+        raise UsageError("--llm-url is for cj_assessment (it calls the LLM provider)")
+    return extras
 
 
 def load_behaviour(simulator: Any, path: Path) -> Behaviour:

@@ -40,7 +40,7 @@ from harness.errors import HarnessError, UsageError
 from harness.exchanges import ExchangeLog, HttpExchange
 from pipeline_system.runtime import EXCHANGE_LINE
 from pipeline_system.system import NEEDS_CONTENT, SERVICES, SIMULATORS
-from simulators.content import ContentServer, InMemoryContentStore
+from simulators.content import ContentServer, FileContentStore, InMemoryContentStore
 
 START_TIMEOUT_S = 90.0
 """How long every process together may take to say "running" (interpreters start in parallel
@@ -102,6 +102,9 @@ class ProcessPlan:
     bcs_port: int = 0
     content_port: int = 0
     bos_database: Path | None = None
+    state_dir: Path | None = None
+    """Every service's state here, as ``up --state-dir`` keeps it in one process: BOS's and
+    BCS's databases, the texts (this process's Content Service), each simulator's file."""
     bcs_url: str | None = None
     """A real BCS, when BCS is left out."""
 
@@ -292,7 +295,11 @@ class ProcessSystem:
         self.exchanges = exchanges if exchanges is not None else ExchangeLog()
         self.client_bus = client_bus or bus
         self.say = say
-        self.content = InMemoryContentStore()
+        self.content = (
+            FileContentStore(plan.state_dir / "content")
+            if plan.state_dir is not None
+            else InMemoryContentStore()
+        )
         self.content_server = ContentServer(
             contract, self.content, port=plan.content_port, exchanges=self.exchanges
         )
@@ -328,12 +335,14 @@ class ProcessSystem:
         self.content_server.start()
         self.service_urls["content_service"] = self.content_server.url
         self._state = tempfile.TemporaryDirectory(prefix="pipeline-harness-processes-")
+        state = self.plan.state_dir or Path(self._state.name)
+        state.mkdir(parents=True, exist_ok=True)
         urls = self._addresses()
         for service_id in self.plan.services:
             count = self.plan.instances(service_id)
             for ordinal in range(1, count + 1):
                 name = service_id if count == 1 else f"{service_id}-{ordinal}"
-                argv = self._command(service_id, ordinal, urls, Path(self._state.name))
+                argv = self._command(service_id, ordinal, urls, state)
                 self.processes.append(
                     ServiceProcess(service_id, name, argv, say=self.say, exchanges=self.exchanges)
                 )
@@ -437,6 +446,8 @@ class ProcessSystem:
             return argv
         cls = SIMULATORS[service_id]
         argv += ["simulate", service_id, *common]
+        if cls.persisted and self.plan.state_dir is not None:
+            argv += ["--state-dir", str(state)]
         if cls.serves:
             argv += ["--http-port", port]
         if service_id in NEEDS_CONTENT:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import hashlib
 import json
 import shutil
 import tempfile
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 from harness.acl import WIRE_CHECK
 from harness.cli import PROG
 from harness.errors import UsageError
-from harness.kafka import KafkaBus
+from harness.kafka import KafkaBus, KafkaTuning
 from harness.live import LiveWireCheck, WireSummary
 from harness.observer import ContractObserver
 from harness.report import write_report
@@ -90,7 +91,9 @@ def add_up_command(commands: Subparsers) -> None:
         type=Path,
         metavar="DIR",
         help="keep every service's state in DIR (BOS's and BCS's SQLite, the texts, each "
-        "simulator's memory): up killed and started again on DIR carries on where it was",
+        "simulator's memory): up killed and started again on DIR carries on where it was; "
+        "its consumers are static group members named after DIR, so they take their "
+        "partitions back at once instead of after the dead ones' session timeout",
     )
     add_secure_option(
         up,
@@ -157,13 +160,9 @@ def run_up(args: argparse.Namespace) -> int:
             "--replicas runs several processes of a service: add --processes",
             hint=f"e.g. {PROG} up --processes --replicas spellchecker=2",
         )
-    if args.state_dir and args.processes:
-        raise UsageError(
-            "--state-dir keeps the state of the services of this process: drop --processes",
-            hint="a service in its own process keeps its state with `serve --database`",
-        )
     plan = _plan(args, parse_replicas(args.replicas)) if args.processes else None
-    with running_bus(run_settings(args), broker_settings(args), note) as bus:
+    tuning = _static_members(args)
+    with running_bus(run_settings(args), broker_settings(args), note, tuning=tuning) as bus:
         cluster = _secured(args, bus) if args.secure else None
         tap = cluster.bus(WIRE_CHECK) if cluster else bus
         tap.start()
@@ -175,7 +174,7 @@ def run_up(args: argparse.Namespace) -> int:
         live = LiveWireCheck(bus.contract, tap, observer, say=say, judgement=judgement)
         live.start()
         try:
-            system = _system(args, bus, observer, cluster, plan)
+            system = _system(args, bus, observer, cluster, plan, tuning)
             with system:
                 addresses = SystemAddresses.of(
                     system, bootstrap=bus.bootstrap_servers, topic_prefix=bus.topic_prefix
@@ -235,6 +234,7 @@ def _plan(args: argparse.Namespace, replicas: dict[str, int]) -> ProcessPlan:
         bcs_port=args.bcs_port,
         content_port=args.content_port,
         bos_database=args.database,
+        state_dir=args.state_dir,
         bcs_url=args.bcs_url,
     )
 
@@ -245,9 +245,15 @@ def _system(
     observer: ContractObserver,
     cluster: SecuredCluster | None,
     plan: ProcessPlan | None,
+    tuning: KafkaTuning | None,
 ) -> SimulatedSystem | ProcessSystem:
     if plan is not None:
         return _processes(plan, bus, observer, cluster)
+
+    def bus_of(service_id: str) -> KafkaBus:
+        assert cluster is not None
+        return cluster.bus(service_id, tuning=tuning)
+
     return build_system(
         bus.contract,
         bus,
@@ -260,9 +266,20 @@ def _system(
         content_port=args.content_port,
         exchanges=observer.exchanges,
         content_over_http=True,
-        bus_of=cluster.bus if cluster else None,
+        bus_of=bus_of if cluster else None,
         state_dir=args.state_dir,
     )
+
+
+def _static_members(args: argparse.Namespace) -> KafkaTuning | None:
+    """With ``--state-dir`` (in this process): every consumer a static group member named
+    after the directory, so that up killed -9 and started again on it takes its partitions
+    back at once (measured by bench/faults.py --scenario system-killed), not after the dead
+    members' session timeout. Children of ``--processes`` leave their groups as they stop."""
+    if args.state_dir is None or args.processes:
+        return None
+    digest = hashlib.sha1(str(args.state_dir.resolve()).encode()).hexdigest()[:10]
+    return KafkaTuning(group_instance=f"up-{digest}")
 
 
 def _processes(

@@ -13,7 +13,8 @@ from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
 from harness.observer import ContractObserver
 from pipeline_system.cli import main
-from pipeline_system.system import build_system
+from pipeline_system.processes import ProcessPlan, ProcessSystem
+from pipeline_system.system import SIMULATORS, build_system
 from simulators.content import FileContentStore
 
 
@@ -82,6 +83,33 @@ def test_a_damaged_state_file_is_one_clear_error(contract: Contract, tmp_path: P
         bus.stop()
 
 
-def test_state_dir_with_processes_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["up", "--processes", "--state-dir", "x"]) == 2
-    assert "--state-dir keeps the state of the services of this process" in capsys.readouterr().err
+def test_with_processes_each_child_keeps_its_state_in_the_same_files(
+    contract: Contract, tmp_path: Path
+) -> None:
+    plan = ProcessPlan(state_dir=tmp_path)
+    system = ProcessSystem(contract, InMemoryBus(contract), plan, bootstrap="127.0.0.1:9")
+    assert isinstance(system.content, FileContentStore)  # the texts outlive up too
+    urls = system._addresses()
+    for sid in plan.services:
+        argv = system._command(sid, 1, urls, tmp_path)
+        cls = SIMULATORS.get(sid)
+        if cls is None:  # BOS and BCS: their SQLite files, named as in one process
+            assert argv[argv.index("--database") + 1] == str(tmp_path / f"{sid}.db")
+        elif cls.persisted:
+            assert argv[argv.index("--state-dir") + 1] == str(tmp_path), sid
+        else:
+            assert "--state-dir" not in argv, sid
+    assert "--state-dir" not in _system_without_state(contract)._command("els", 1, urls, tmp_path)
+
+
+def _system_without_state(contract: Contract) -> ProcessSystem:
+    return ProcessSystem(contract, InMemoryBus(contract), ProcessPlan(), bootstrap="127.0.0.1:9")
+
+
+def test_simulate_state_dir_for_a_service_that_remembers_nothing_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["simulate", "spellchecker", "--state-dir", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "spellchecker remembers nothing between messages" in err
+    assert "els" in err and "Traceback" not in err
