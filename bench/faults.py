@@ -68,7 +68,7 @@ PROFILES = {
         "poison": 100,
         "pipelines": 4,
         "redelivered": 10,
-        "killed": 2,
+        "killed": 1,
         "broker-killed": 2,
         "failover": 2,
         "system-killed": 2,
@@ -212,6 +212,17 @@ class Run:
         self.observer.stop()
         self.bus.stop()
 
+    def settled_unconsumed(self, within_s: float = 30.0) -> Counter[str]:
+        """``unconsumed`` once it is empty, or what is still left after ``within_s``: a group
+        commits a moment after it handles a message (and after a broker restart its commits
+        can lag by a few seconds), so only what stays uncommitted is lost."""
+        left = self.unconsumed()
+        deadline = time.monotonic() + within_s
+        while left and time.monotonic() < deadline:
+            time.sleep(1.0)
+            left = self.unconsumed()
+        return left
+
     def unconsumed(self) -> Counter[str]:
         """Messages seen on the wire that a group that consumes their channel never took, by
         channel and service."""
@@ -283,8 +294,10 @@ def simulator_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Pat
     simulated: dict[str, Command] = {}
     try:
         rest.running()
-        for service in KILLED_SIMULATORS:
+        for service in sorted(KILLED_SIMULATORS, key=lambda s: s != "llm_provider"):
             options = _simulate_options(rest, service, work)
+            if service == "cj_assessment":  # CJ calls the provider's queue API
+                options += ["--llm-url", simulated["llm_provider"].value("HTTP_URL")]
             simulated[service] = Command("simulate", service, *kafka, *options)
         for command in simulated.values():
             command.running()
@@ -299,13 +312,11 @@ def simulator_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Pat
 
 
 def _simulate_options(rest: Command, service: str, work: Path) -> list[str]:
-    """What ``simulate SERVICE`` needs beside ``up --without SERVICE``: the texts, CJ's LLM
-    provider, a member name, and the state of a service that remembers something."""
+    """What ``simulate SERVICE`` needs beside ``up --without SERVICE``: the texts, a member
+    name, and the state of a service that remembers something."""
     options = ["--member", f"{service}-0"]
     if service in NEEDS_CONTENT:
         options += ["--content-url", rest.value("CONTENT_SERVICE_URL")]
-    if service == "cj_assessment":
-        options += ["--llm-url", rest.value("LLM_PROVIDER_URL").removesuffix("/api/v1")]
     if SIMULATORS[service].persisted:
         options += ["--state-dir", str(work / service)]
     return options
@@ -677,7 +688,7 @@ def _scenario(
                 figures = poison(
                     run, bootstrap, prefix, profile["poison"], profile["pipelines"], work
                 )
-        unconsumed = run.unconsumed()
+        unconsumed = run.settled_unconsumed()
         figures.lost += sum(unconsumed.values())
         figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
     finally:
@@ -693,7 +704,7 @@ def _failover_line(contract: Contract, prefix: str, runs: int) -> str:
         run = Run(contract, cluster.info.bootstrap_servers, prefix)
         try:
             figures = failover(run, cluster, prefix, runs)
-            unconsumed = run.unconsumed()
+            unconsumed = run.settled_unconsumed()
             figures.lost += sum(unconsumed.values())
             figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
         finally:

@@ -30,6 +30,9 @@ from harness.kafka.authorization import LoginWatch, refusal
 from harness.kafka.publisher import Publisher, Receipt
 from harness.kafka.tuning import KafkaTuning
 
+_COMMIT_RETRY_S = 1.0
+"""How long after a failed commit the consumer sends it again."""
+
 
 class SubscriptionOwner(Protocol):
     """What a subscription needs from the bus that owns it (KafkaBus)."""
@@ -68,9 +71,12 @@ class KafkaSubscription:
         self.error: BusError | None = None
         """Why the subscription stopped by itself (its handler's output could not be stored)."""
         self._in_flight: deque[tuple[Message, list[Receipt]]] = deque()
+        self._uncommitted: dict[tuple[str, int], int] = {}
+        """Offsets asked to be committed and not yet confirmed by the broker."""
+        self._commit_failed_at: float | None = None
         label = name or group or "tap"
         self._thread = threading.Thread(target=self._run, name=f"kafka-{label}", daemon=True)
-        self._consumer = Consumer(bus.consumer_config(group))
+        self._consumer = Consumer({**bus.consumer_config(group), "on_commit": self._on_commit})
 
     def start(self) -> None:
         try:
@@ -195,10 +201,30 @@ class KafkaSubscription:
                 break
             self._in_flight.popleft()
             done[(message.topic() or "", message.partition() or 0)] = (message.offset() or 0) + 1
-        if done and self.group is not None:
-            offsets = [TopicPartition(t, p, o) for (t, p), o in done.items()]
+        if self.group is None:
+            return self.error is None
+        self._uncommitted.update(done)
+        retry = self._commit_failed_at is not None and (
+            time.monotonic() - self._commit_failed_at >= _COMMIT_RETRY_S
+        )
+        if done or (retry and self._uncommitted):
+            offsets = [TopicPartition(t, p, o) for (t, p), o in self._uncommitted.items()]
+            self._commit_failed_at = None
             self._consumer.commit(offsets=offsets, asynchronous=True)
         return self.error is None
+
+    def _on_commit(self, error: KafkaError | None, partitions: list[TopicPartition]) -> None:
+        """The broker's answer to a commit (on this thread, from poll). A failed one, say
+        while the broker restarts, is sent again: otherwise the last inputs before a quiet
+        spell would stay uncommitted, to be handled a second time after a restart."""
+        failed = error is not None or any(p.error is not None for p in partitions)
+        for partition in partitions:
+            where = (partition.topic or "", partition.partition)
+            confirmed = partition.error is None and error is None
+            if confirmed and self._uncommitted.get(where, -1) <= partition.offset:
+                self._uncommitted.pop(where, None)
+        if failed:
+            self._commit_failed_at = time.monotonic()
 
     def _settle(self) -> None:
         """On a clean stop: wait for every output in flight, then commit the inputs."""
