@@ -1,6 +1,7 @@
 # The two commands of the README, each doing its own set-up on a fresh clone:
 #   make demo   - the main job: the whole simulated pipeline on a real Kafka broker
-#   make test   - the whole test suite (tox: lint, types, unit, contract, real Kafka, Gherkin)
+#   make test   - the whole test suite (tox: lint, types, unit, contract, real Kafka, Gherkin,
+#                 the fault runner's short profile)
 # Everything else here is what those two need.
 
 PYTHON ?= python3
@@ -27,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/pipeline-harness demo
 
 test: $(STAMP) kcat
-	$(BIN)/tox run -e lint,type,unit,contract,kafka,bdd
+	$(BIN)/tox run -e lint,type,unit,contract,kafka,bdd,faults
 
 lint: $(STAMP)
 	$(BIN)/tox run -e lint,type

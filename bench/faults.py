@@ -63,17 +63,19 @@ from steps.redelivery import Redelivery
 
 COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
 PROFILES = {
-    "short": {
-        "bos-killed": 3,
-        "poison": 100,
-        "pipelines": 4,
-        "redelivered": 10,
+    "short": {  # the default test command's (tox env faults): every scenario, a few runs
+        "calibration": 2,
+        "bos-killed": 2,
+        "poison": 70,
+        "pipelines": 3,
+        "redelivered": 5,
         "killed": 1,
-        "broker-killed": 2,
-        "failover": 2,
-        "system-killed": 2,
+        "broker-killed": 1,
+        "failover": 1,
+        "system-killed": 1,
     },
     "full": {
+        "calibration": 3,
         "bos-killed": 50,
         "poison": 1000,
         "pipelines": 20,
@@ -98,8 +100,6 @@ KILLED_SIMULATORS = ("els", "spellchecker", "cj_assessment", "llm_provider")
 spellchecker and the LLM provider keep nothing but their group's offsets; ELS and CJ keep each
 batch in a ``--state-dir`` file, written before the bus commits the message."""
 WITHIN_S = 60.0
-CALIBRATION_RUNS = 3
-"""Unharmed runs whose median duration is the window a kill is drawn from."""
 
 
 @dataclass
@@ -197,7 +197,11 @@ class Command:
 class Run:
     """The runner's own view of the system: a bus, an observer, a tap on the dead letters."""
 
-    def __init__(self, contract: Contract, bootstrap: str, prefix: str) -> None:
+    def __init__(
+        self, contract: Contract, bootstrap: str, prefix: str, *, calibration: int = 3
+    ) -> None:
+        self.calibration = calibration
+        """Unharmed runs whose median duration is the window a kill is drawn from."""
         self.bus = KafkaBus(contract, bootstrap_servers=bootstrap, topic_prefix=prefix)
         self.bus.start()
         self.observer = ContractObserver(contract, self.bus)
@@ -377,7 +381,7 @@ def failover(run: Run, cluster: JvmCluster, prefix: str, runs: int) -> Figures:
     try:
         system.running()
         client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
-        calibration = (_pipeline_duration(run, client) for _ in range(CALIBRATION_RUNS))
+        calibration = (_pipeline_duration(run, client) for _ in range(run.calibration))
         duration = statistics.median(calibration)
         for _ in range(runs):
             batch_id = ready_batch(client, 4)
@@ -446,8 +450,8 @@ def _kill_during_runs(
     figures: Figures,
 ) -> None:
     """One cj_assessment run per victim, each SIGKILLed and restarted at a random moment of
-    its run (uniform over an unharmed run's duration, the median of ``CALIBRATION_RUNS``)."""
-    duration = statistics.median(_pipeline_duration(run, client) for _ in range(CALIBRATION_RUNS))
+    its run (uniform over an unharmed run's duration, the median of ``run.calibration``)."""
+    duration = statistics.median(_pipeline_duration(run, client) for _ in range(run.calibration))
     for victim in victims:
         batch_id = ready_batch(client, 4)
         cid = client.request_pipeline(batch_id, "cj_assessment")
@@ -623,7 +627,12 @@ def _poison_value(channel: Channel, n: int) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="examples:\n  python bench/faults.py --profile short\n"
+        "  python bench/faults.py --scenario bos-killed --runs 10",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--profile", choices=sorted(PROFILES), default="short")
     parser.add_argument("--scenario", action="append", choices=SCENARIOS)
     parser.add_argument("--runs", type=int, help="runs of bos-killed (default: the profile's)")
@@ -632,32 +641,42 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = args.scenario or list(SCENARIOS)
     contract = load_contract()
     lines: list[str] = []
-    if scenarios == ["failover"]:  # its own cluster: no single broker needed
-        line = _failover_line(contract, f"faults-{uuid.uuid4().hex[:6]}.", profile["failover"])
-        print(f"\n== faults ==\n{line}")
-        return 0 if " lost 0 " in line and " duplicates 0 " in line else 1
-    broker = start_broker(BrokerSettings.from_env(os.environ), progress=print)
-    info = broker.info
+    broker = (
+        None
+        if scenarios == ["failover"]
+        else start_broker(  # failover: its own cluster
+            BrokerSettings.from_env(os.environ), progress=print
+        )
+    )
     try:
         for scenario in scenarios:
-            if scenario == "broker-killed" and not isinstance(broker, JvmBroker):
-                lines.append(f"broker-killed: not run (the broker is {info.provider}'s, not ours)")
-                print(lines[-1], flush=True)
-                continue
-            prefix = f"faults-{uuid.uuid4().hex[:6]}."
-            if scenario == "failover":
-                lines.append(_failover_line(contract, prefix, profile["failover"]))
-                print(lines[-1], flush=True)
-                continue
-            figures = _scenario(scenario, contract, broker, prefix, profile, args.runs)
-            lines.append(figures.line())
-            print(lines[-1], flush=True)
+            started = time.monotonic()
+            try:
+                line = _scenario_line(scenario, contract, broker, profile, args.runs)
+            except HarnessError as exc:  # a wait that timed out, a process that did not start
+                line = f"{scenario}: FAILED: {exc}"
+            if "not run" not in line:
+                line += f" [{time.monotonic() - started:.0f} s]"
+            lines.append(line)
+            print(line, flush=True)
     finally:
-        broker.stop()
+        if broker is not None:
+            broker.stop()
     print("\n== faults ==")
     print("\n".join(lines))
     judged = [line for line in lines if "not run" not in line]
     return 0 if all(" lost 0 " in line and " duplicates 0 " in line for line in judged) else 1
+
+
+def _scenario_line(
+    scenario: str, contract: Contract, broker: Any, profile: dict[str, int], runs: int | None
+) -> str:
+    prefix = f"faults-{uuid.uuid4().hex[:6]}."
+    if scenario == "failover":
+        return _failover_line(contract, prefix, profile["failover"], profile["calibration"])
+    if scenario == "broker-killed" and not isinstance(broker, JvmBroker):
+        return f"broker-killed: not run (the broker is {broker.info.provider}'s, not ours)"
+    return _scenario(scenario, contract, broker, prefix, profile, runs).line()
 
 
 def _scenario(
@@ -670,7 +689,7 @@ def _scenario(
 ) -> Figures:
     """One scenario on the runner's broker, its messages reconciled afterwards."""
     bootstrap = broker.info.bootstrap_servers
-    run = Run(contract, bootstrap, prefix)
+    run = Run(contract, bootstrap, prefix, calibration=profile["calibration"])
     try:
         with TemporaryDirectory() as tmp:
             work = Path(tmp)
@@ -696,12 +715,12 @@ def _scenario(
     return figures
 
 
-def _failover_line(contract: Contract, prefix: str, runs: int) -> str:
+def _failover_line(contract: Contract, prefix: str, runs: int, calibration: int) -> str:
     """The failover scenario on a cluster of its own (three more JVMs), reconciled the same way."""
     cluster = start_jvm_cluster(BrokerSettings.from_env(os.environ), nodes=3, progress=print)
     try:
         replicated_topics(contract, cluster.info.bootstrap_servers, prefix, replicas=3)
-        run = Run(contract, cluster.info.bootstrap_servers, prefix)
+        run = Run(contract, cluster.info.bootstrap_servers, prefix, calibration=calibration)
         try:
             figures = failover(run, cluster, prefix, runs)
             unconsumed = run.settled_unconsumed()
