@@ -216,6 +216,12 @@ class Run:
         self.observer.stop()
         self.bus.stop()
 
+    def reconcile(self, figures: Figures) -> None:
+        """Count as lost what a consuming group never committed, once commits settled."""
+        unconsumed = self.settled_unconsumed()
+        figures.lost += sum(unconsumed.values())
+        figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
+
     def settled_unconsumed(self, within_s: float = 30.0) -> Counter[str]:
         """``unconsumed`` once it is empty, or what is still left after ``within_s``: a group
         commits a moment after it handles a message (and after a broker restart its commits
@@ -381,8 +387,7 @@ def failover(run: Run, cluster: JvmCluster, prefix: str, runs: int) -> Figures:
     try:
         system.running()
         client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
-        calibration = (_pipeline_duration(run, client) for _ in range(run.calibration))
-        duration = statistics.median(calibration)
+        duration = _kill_window(run, client)
         for _ in range(runs):
             batch_id = ready_batch(client, 4)
             cid = client.request_pipeline(batch_id, "cj_assessment")
@@ -451,7 +456,7 @@ def _kill_during_runs(
 ) -> None:
     """One cj_assessment run per victim, each SIGKILLed and restarted at a random moment of
     its run (uniform over an unharmed run's duration, the median of ``run.calibration``)."""
-    duration = statistics.median(_pipeline_duration(run, client) for _ in range(run.calibration))
+    duration = _kill_window(run, client)
     for victim in victims:
         batch_id = ready_batch(client, 4)
         cid = client.request_pipeline(batch_id, "cj_assessment")
@@ -460,6 +465,11 @@ def _kill_during_runs(
         figures.runs += 1
         _settle_run(run, figures, batch_id, cid, killed)
         client.wait_ready(batch_id, within_s=WITHIN_S)
+
+
+def _kill_window(run: Run, client: PipelineClient) -> float:
+    """The window a kill is drawn from: the median of ``run.calibration`` unharmed runs."""
+    return statistics.median(_pipeline_duration(run, client) for _ in range(run.calibration))
 
 
 def _pipeline_duration(run: Run, client: PipelineClient) -> float:
@@ -707,9 +717,7 @@ def _scenario(
                 figures = poison(
                     run, bootstrap, prefix, profile["poison"], profile["pipelines"], work
                 )
-        unconsumed = run.settled_unconsumed()
-        figures.lost += sum(unconsumed.values())
-        figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
+        run.reconcile(figures)
     finally:
         run.stop()
     return figures
@@ -723,9 +731,7 @@ def _failover_line(contract: Contract, prefix: str, runs: int, calibration: int)
         run = Run(contract, cluster.info.bootstrap_servers, prefix, calibration=calibration)
         try:
             figures = failover(run, cluster, prefix, runs)
-            unconsumed = run.settled_unconsumed()
-            figures.lost += sum(unconsumed.values())
-            figures.notes += [f"not consumed: {n} x {what}" for what, n in unconsumed.items()]
+            run.reconcile(figures)
         finally:
             run.stop()
     finally:

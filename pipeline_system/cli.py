@@ -123,8 +123,7 @@ def _add_simulate(commands: Subparsers) -> None:
         help="keep what the service remembers in DIR/SERVICE.state (file_service: and the "
         "texts it serves in DIR/content), written after every message it handles, read back "
         "at the start: killed and started again on DIR, it carries on (the file `up "
-        "--state-dir` uses; for the services that remember something: "
-        f"{', '.join(sorted(s for s, c in SIMULATORS.items() if c.persisted))})",
+        f"--state-dir` uses; for the services that remember something: {_keeping_state()})",
     )
     simulate.add_argument(
         "--member",
@@ -175,6 +174,11 @@ def _run_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keeping_state() -> str:
+    """The simulators that remember something between messages (``--state-dir``'s)."""
+    return ", ".join(sorted(s for s, c in SIMULATORS.items() if c.persisted))
+
+
 def _simulate_extras(args: argparse.Namespace, cls: Any) -> dict[str, Any]:
     """The simulator's keyword arguments from the options; a misplaced option is a usage
     error naming the services it is for."""
@@ -185,8 +189,7 @@ def _simulate_extras(args: argparse.Namespace, cls: Any) -> dict[str, Any]:
         raise UsageError(
             f"--state-dir: {args.service} remembers nothing between messages (what it has "
             "done is its group's committed offsets): drop --state-dir",
-            hint="the services that keep state: "
-            + ", ".join(sorted(s for s, c in SIMULATORS.items() if c.persisted)),
+            hint=f"the services that keep state: {_keeping_state()}",
         )
     if args.content_port is not None:
         if args.service != "file_service":

@@ -15,6 +15,7 @@ a broker's address and lifetime out.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -66,6 +67,14 @@ def reuse_detached(
     secured = " secured" if broker.secure else ""
     note(f"no detached broker for {broker.detached_scope}: starting one{secured} for this run")
     return settings, broker
+
+
+def static_members(name: str, state: Path) -> KafkaTuning:
+    """Consumers that are static group members named ``name`` and after the state they run
+    on: a process killed -9 and started again on the same state takes its partitions back at
+    once instead of after the dead members' session timeout (``serve``, ``up --state-dir``)."""
+    digest = hashlib.sha1(str(state.resolve()).encode()).hexdigest()[:10]
+    return KafkaTuning(group_instance=f"{name}-{digest}")
 
 
 @contextmanager

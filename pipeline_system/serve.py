@@ -14,7 +14,6 @@ it cleanly, SIGKILL leaves its SQLite file (WAL) to the next start.
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,7 @@ from pipeline_system.runtime import (
     run_settings,
     running_bus,
     service_broker_settings,
+    static_members,
     stop_when_stdin_closes,
 )
 from reference_impl import (
@@ -95,11 +95,8 @@ def run_serve(args: argparse.Namespace) -> int:
             hint="start BCS first (`serve bcs` or `up --without bos`) and pass its BCS_URL",
         )
     args.database.parent.mkdir(parents=True, exist_ok=True)
-    # Static group membership named after the state it runs on: started again on the same
-    # file after a kill -9, it takes its partitions back at once (no 10 s session timeout).
-    state = hashlib.sha1(str(args.database.resolve()).encode()).hexdigest()[:10]
-    tuning = KafkaTuning(
-        group_instance=None if args.dynamic_membership else f"{args.service}-{state}"
+    tuning = (
+        KafkaTuning() if args.dynamic_membership else static_members(args.service, args.database)
     )
     with running_bus(
         run_settings(args), service_broker_settings(args, args.service), note, tuning=tuning

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import hashlib
 import json
 import shutil
 import tempfile
@@ -39,6 +38,7 @@ from pipeline_system.runtime import (
     note,
     run_settings,
     running_bus,
+    static_members,
 )
 from pipeline_system.system import SimulatedSystem, build_system, without_option
 from reference_impl import ConductorConfig, OrchestratorConfig
@@ -278,8 +278,7 @@ def _static_members(args: argparse.Namespace) -> KafkaTuning | None:
     members' session timeout. Children of ``--processes`` leave their groups as they stop."""
     if args.state_dir is None or args.processes:
         return None
-    digest = hashlib.sha1(str(args.state_dir.resolve()).encode()).hexdigest()[:10]
-    return KafkaTuning(group_instance=f"up-{digest}")
+    return static_members("up", args.state_dir)
 
 
 def _processes(
