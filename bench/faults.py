@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import random
 import signal
@@ -50,6 +51,7 @@ from harness.errors import HarnessError, WaitTimeout
 from harness.expectations import Expectations
 from harness.kafka import KafkaBus
 from harness.kafka.admin import ClusterAdmin
+from harness.kafka.bus import CLIENT_LOG
 from harness.observer import ContractObserver
 from harness.rules import Verdict
 from harness.validation import ContractValidator
@@ -744,11 +746,26 @@ def _scenario_figures(
 ) -> Figures | str:
     """The scenario's figures, or why it was not run."""
     prefix = f"faults-{uuid.uuid4().hex[:6]}."
-    if scenario == "failover":
-        return _failover(contract, prefix, profile["failover"], profile["calibration"])
     if scenario == "broker-killed" and not isinstance(broker, JvmBroker):
         return f"broker-killed: not run (the broker is {broker.info.provider}'s, not ours)"
-    return _scenario(scenario, contract, broker, prefix, profile, runs)
+    with _broker_away_quietly(scenario in ("broker-killed", "failover")):
+        if scenario == "failover":
+            return _failover(contract, prefix, profile["failover"], profile["calibration"])
+        return _scenario(scenario, contract, broker, prefix, profile, runs)
+
+
+@contextmanager
+def _broker_away_quietly(quiet: bool) -> Iterator[None]:
+    """While a scenario kills brokers on purpose, the runner's own clients' ``Connect ...
+    failed`` errors (librdkafka's, through harness.kafka's CLIENT_LOG) are not printed: the
+    figure line says what came of it."""
+    level = CLIENT_LOG.level
+    if quiet:
+        CLIENT_LOG.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        CLIENT_LOG.setLevel(level)
 
 
 def _scenario(

@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,12 @@ from harness.kafka.consumer import KafkaSubscription
 from harness.kafka.login import Login
 from harness.kafka.publisher import Publisher
 from harness.kafka.tuning import KafkaTuning
+
+CLIENT_LOG = logging.getLogger("harness.kafka.librdkafka")
+"""Where every client of a KafkaBus logs librdkafka's errors (``Connect to ... failed`` while a
+broker is away, and the like), instead of librdkafka writing them to stderr itself: a program
+can format, filter or silence them like any other log (the fault runner does while it kills the
+broker on purpose)."""
 
 
 class KafkaBus:
@@ -209,6 +216,7 @@ class KafkaBus:
             "client.id": self.client_id,
             "socket.nagle.disable": True,
             "log_level": 3,
+            "logger": CLIENT_LOG,
             "error_cb": self.logins,
         }
         if self.credentials is not None:
