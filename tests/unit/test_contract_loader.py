@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 import pytest
@@ -17,14 +19,21 @@ from harness.errors import (
 
 
 def _write(tmp_path: Path, document: object) -> Path:
+    """The document as JSON (which is YAML): PyYAML's pure-Python dump took ~1 s a test."""
     path = tmp_path / "asyncapi.yaml"
-    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+@functools.cache
+def _shipped() -> str:
+    return json.dumps(yaml.safe_load(default_contract_path().read_text(encoding="utf-8")))
 
 
 @pytest.fixture
 def document() -> dict:
-    return yaml.safe_load(default_contract_path().read_text(encoding="utf-8"))
+    """A fresh copy of the shipped contract for a test to break (parsed once per worker)."""
+    return json.loads(_shipped())
 
 
 def test_channels_are_found_by_id_and_by_address(contract: Contract) -> None:
