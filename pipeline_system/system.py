@@ -90,6 +90,11 @@ class RunningSystem(Protocol):
     @property
     def service_urls(self) -> dict[str, str]: ...
 
+    @property
+    def died(self) -> list[str]:
+        """``name: why`` of every part that ended while the system ran."""
+        ...
+
     def client(self, bos_url: str | None = None) -> PipelineClient: ...
 
 
@@ -180,6 +185,11 @@ class SimulatedSystem:
             part.stop()
         for bus in self.service_buses.values():
             bus.stop()
+
+    @property
+    def died(self) -> list[str]:
+        """Nothing: every service runs in this process, which ends with them."""
+        return []
 
     def client(self, bos_url: str | None = None) -> PipelineClient:
         """A client (registration over HTTP, requests over Kafka) for this system's BOS."""

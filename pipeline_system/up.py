@@ -186,7 +186,7 @@ def run_up(args: argparse.Namespace) -> int:
                 watcher.start()
                 wait_for_interrupt()
                 watcher.stop()
-                died = system.died if isinstance(system, ProcessSystem) else []
+                died = system.died
         finally:
             summary = live.summary()
             live.stop()
