@@ -149,6 +149,10 @@ class Figures:
         )
 
 
+def _was(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
 def _runs(n: int) -> str:
     return f"{n} run" if n == 1 else f"{n} runs"
 
@@ -518,7 +522,8 @@ def _kill_during_runs(
             redone += 1
             pending.insert(0, victim)
     if redone:
-        figures.notes.append(f"{redone} kills came after the completion and were redone")
+        came = "kill came" if redone == 1 else "kills came"
+        figures.notes.append(f"{redone} {came} after the completion and {_was(redone)} redone")
 
 
 def _kill_window(run: Run, client: PipelineClient) -> float:
@@ -697,12 +702,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         epilog="examples:\n  python bench/faults.py --profile short\n"
+        "  python bench/faults.py --profile short --figures reports/faults-short.txt\n"
         "  python bench/faults.py --scenario bos-killed --runs 10",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--profile", choices=sorted(PROFILES), default="short")
     parser.add_argument("--scenario", action="append", choices=SCENARIOS)
     parser.add_argument("--runs", type=int, help="runs of bos-killed (default: the profile's)")
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        metavar="FILE",
+        help="also write the figure lines to FILE (make test prints them after its parallel run)",
+    )
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile]
     scenarios = args.scenario or list(SCENARIOS)
@@ -736,8 +748,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if broker is not None:
             broker.stop()
-    print("\n== faults ==")
-    print("\n".join(lines))
+    summary = "\n".join([f"== faults ({args.profile} profile) ==", *lines]) + "\n"
+    print("\n" + summary, end="")
+    if args.figures is not None:
+        args.figures.parent.mkdir(parents=True, exist_ok=True)
+        args.figures.write_text(summary, encoding="utf-8")
     return 1 if failed else 0
 
 
