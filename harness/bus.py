@@ -112,6 +112,12 @@ class Bus(Protocol):
     def dead_letter(self, delivery: Delivery, reason: str, *, service: str = "") -> None:
         """Set ``delivery`` aside on the dead-letter topic with ``reason`` in a header."""
 
+    def settle(self) -> None:
+        """Return once everything this thread has published is stored. Inside a handler the
+        bus awaits the outputs once, just before it commits the input; a service that writes
+        what it remembers after each message calls this first, so that its state never runs
+        ahead of what it sent (killed in between, it would remember a message that was lost)."""
+
 
 def encode_value(value: bytes | Envelope) -> bytes:
     """The bytes to put on the wire."""

@@ -98,6 +98,9 @@ class InMemoryBus:
         subscription.thread.start()
         return subscription
 
+    def settle(self) -> None:
+        """Nothing to wait for: ``publish`` stores before it returns."""
+
     def dead_letter(self, delivery: Delivery, reason: str, *, service: str = "") -> None:
         headers = dead_letter_headers(delivery, reason, service)
         self.publish(

@@ -223,7 +223,9 @@ class Simulator:
                 return  # swallowed: a hung service never answers
             self.pause()
             handler(envelope)
-            self._save_state()
+            if self.state_path is not None:
+                self.bus.settle()  # what it remembers must not run ahead of what it sent
+                self._save_state()
 
         return answer
 

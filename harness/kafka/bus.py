@@ -126,6 +126,9 @@ class KafkaBus:
             self.topic(channel), encode_value(value), key, headers, channel.address
         )
 
+    def settle(self) -> None:
+        self.publisher.settle()
+
     def dead_letter(self, delivery: Delivery, reason: str, *, service: str = "") -> None:
         headers = dead_letter_headers(delivery, reason, service)
         self.publish(

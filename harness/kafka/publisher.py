@@ -132,6 +132,17 @@ class Publisher:
             if receipt.error is not None:
                 raise receipt.failure(self.principal)
 
+    def settle(self) -> None:
+        """Await the acknowledgement of what this thread's handler has published so far
+        (outside a handler every publish is awaited already)."""
+        pending: list[Receipt] | None = getattr(self._handler_context, "pending", None)
+        if pending:
+            self.await_receipts(pending)
+
+    def unacknowledged(self) -> int:
+        """Messages produced whose acknowledgement has not been served yet."""
+        return len(self._require_producer())
+
     def serve_receipts(self) -> None:
         """Run the delivery callbacks that are due, without waiting."""
         try:

@@ -3,18 +3,24 @@ again on it (a new process after a kill -9) knows what the first one did."""
 
 from __future__ import annotations
 
+import json
+import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from harness.contract import Contract
+from harness.contract import Channel, Contract
+from harness.envelope import Envelope
 from harness.errors import HarnessError
 from harness.expectations import Expectations
 from harness.memory_bus import InMemoryBus
 from harness.observer import ContractObserver
+from harness.waiting import wait_for
 from pipeline_system.cli import main
 from pipeline_system.processes import ProcessPlan, ProcessSystem
 from pipeline_system.system import SIMULATORS, build_system
+from simulators.cj_assessment import CJAssessmentSimulator
 from simulators.content import FileContentStore
 
 
@@ -113,3 +119,70 @@ def test_simulate_state_dir_for_a_service_that_remembers_nothing_is_a_usage_erro
     err = capsys.readouterr().err
     assert "spellchecker remembers nothing between messages" in err
     assert "els" in err and "Traceback" not in err
+
+
+class _OrderedBus(InMemoryBus):
+    """An InMemoryBus that notes the order of publishes, settles and state writes."""
+
+    def __init__(self, contract: Contract) -> None:
+        super().__init__(contract)
+        self.order: list[str] = []
+
+    def publish(
+        self,
+        channel: Channel,
+        value: bytes | Envelope,
+        *,
+        key: str | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.order.append(f"publish {channel.id}")
+        super().publish(channel, value, key=key, headers=headers)
+
+    def settle(self) -> None:
+        self.order.append("settle")
+
+
+def _cj_answering_one_request(contract: Contract, state: Path | None) -> list[str]:
+    """CJ (which remembers each request) handles one request through its subscription; the
+    request names texts that are not stored, so CJ answers it with a failure."""
+    bus = _OrderedBus(contract)
+    bus.start()
+    cj = CJAssessmentSimulator(contract, bus)
+    if state is not None:
+        cj.keep_state(state)
+        write = cj._save_state
+
+        def noted_write() -> None:
+            bus.order.append("save state")
+            write()
+
+        cj._save_state = noted_write  # type: ignore[method-assign]
+    cj.start()
+    try:
+        channel = contract.channel("elsCjAssessmentRequest")
+        request = {**channel.message.examples[0], "event_id": str(uuid.uuid4())}
+        bus.publish(channel, json.dumps(request).encode(), key="batch")
+        last = "save state" if state is not None else "publish cjAssessmentFailed"
+        wait_for(lambda: last in bus.order or None, within_s=10, awaited=last)
+    finally:
+        cj.stop()
+        bus.stop()
+    return bus.order
+
+
+def test_a_service_writes_its_state_only_once_what_it_sent_is_stored(
+    contract: Contract, tmp_path: Path
+) -> None:
+    """Found by the fault runner's system-killed scenario (1 run in 10 never completed): CJ
+    wrote that it had seen a request before its comparison requests were stored; killed in
+    between, the restarted CJ skipped the redelivered request as seen, and nothing was ever
+    asked of the LLM provider."""
+    order = _cj_answering_one_request(contract, tmp_path / "cj.state")
+    assert order[1:] == ["publish cjAssessmentFailed", "settle", "save state"], order
+    assert (tmp_path / "cj.state").exists()
+
+
+def test_a_service_without_state_does_not_wait_on_its_outputs(contract: Contract) -> None:
+    order = _cj_answering_one_request(contract, None)
+    assert order[1:] == ["publish cjAssessmentFailed"], order

@@ -77,6 +77,9 @@ class KilledAtPublish:
     def dead_letter(self, delivery: Delivery, reason: str, *, service: str = "") -> None:
         self.inner.dead_letter(delivery, reason, service=service)
 
+    def settle(self) -> None:
+        self.inner.settle()
+
     def start(self) -> None:
         return None
 
