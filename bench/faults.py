@@ -88,6 +88,16 @@ PROFILES = {
         "system-killed": 10,
     },
 }
+RUN_COUNTS = (
+    "bos-killed",
+    "killed",
+    "broker-killed",
+    "failover",
+    "system-killed",
+    "redelivered",
+    "pipelines",
+)
+"""The profile keys that count a scenario's runs (``--runs`` sets them all)."""
 SCENARIOS = (
     "bos-killed",
     "simulator-killed",
@@ -553,6 +563,7 @@ def _settle_run(
         done = scope.expect("batchPipelineCompleted")
     except WaitTimeout:
         figures.lost += 1
+        figures.notes.append(_stalled(run, batch_id, cid))
         return
     figures.completions += 1
     if fault_at is not None and done.seen_at > fault_at:
@@ -569,6 +580,16 @@ def _settle_run(
         }
         if len(commands) > 1:
             figures.notes.append(f"{channel} commanded twice differently for {cid}")
+
+
+def _stalled(run: Run, batch_id: str, cid: str) -> str:
+    """Where a run that never completed stopped: its messages by channel, in order."""
+    seen = run.observer.messages(correlation_id=cid)
+    order: Counter[str] = Counter()
+    for message in seen:
+        order[message.channel.id] += 1
+    chain = ", ".join(f"{channel} x{n}" for channel, n in order.items()) or "nothing"
+    return f"no completion for batch {batch_id} within {WITHIN_S:.0f} s; its run saw: {chain}"
 
 
 def poison(
@@ -703,12 +724,18 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__.split("\n\n")[0],
         epilog="examples:\n  python bench/faults.py --profile short\n"
         "  python bench/faults.py --profile short --figures reports/faults-short.txt\n"
-        "  python bench/faults.py --scenario bos-killed --runs 10",
+        "  python bench/faults.py --scenario system-killed --runs 10",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--profile", choices=sorted(PROFILES), default="short")
     parser.add_argument("--scenario", action="append", choices=SCENARIOS)
-    parser.add_argument("--runs", type=int, help="runs of bos-killed (default: the profile's)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        metavar="N",
+        help="runs of each chosen scenario (simulator-killed: per simulator; poison: its good "
+        "pipelines), instead of the profile's",
+    )
     parser.add_argument(
         "--figures",
         type=Path,
@@ -717,6 +744,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile]
+    if args.runs is not None:
+        profile = {**profile, **dict.fromkeys(RUN_COUNTS, args.runs)}
     scenarios = args.scenario or list(SCENARIOS)
     contract = load_contract()
     lines: list[str] = []
@@ -732,7 +761,7 @@ def main(argv: list[str] | None = None) -> int:
         for scenario in scenarios:
             started = time.monotonic()
             try:
-                figures = _scenario_figures(scenario, contract, broker, profile, args.runs)
+                figures = _scenario_figures(scenario, contract, broker, profile)
             except HarnessError as exc:  # a wait that timed out, a process that did not start
                 figures = f"{scenario}: FAILED: {exc}"
                 failed.append(scenario)
@@ -757,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _scenario_figures(
-    scenario: str, contract: Contract, broker: Any, profile: dict[str, int], runs: int | None
+    scenario: str, contract: Contract, broker: Any, profile: dict[str, int]
 ) -> Figures | str:
     """The scenario's figures, or why it was not run."""
     prefix = f"faults-{uuid.uuid4().hex[:6]}."
@@ -766,7 +795,7 @@ def _scenario_figures(
     with _broker_away_quietly(scenario in ("broker-killed", "failover")):
         if scenario == "failover":
             return _failover(contract, prefix, profile["failover"], profile["calibration"])
-        return _scenario(scenario, contract, broker, prefix, profile, runs)
+        return _scenario(scenario, contract, broker, prefix, profile)
 
 
 @contextmanager
@@ -789,7 +818,6 @@ def _scenario(
     broker: Any,
     prefix: str,
     profile: dict[str, int],
-    runs: int | None,
 ) -> Figures:
     """One scenario on the runner's broker, its messages reconciled afterwards."""
     bootstrap = broker.info.bootstrap_servers
@@ -798,7 +826,7 @@ def _scenario(
         with TemporaryDirectory() as tmp:
             work = Path(tmp)
             if scenario == "bos-killed":
-                figures = bos_killed(run, bootstrap, prefix, runs or profile["bos-killed"], work)
+                figures = bos_killed(run, bootstrap, prefix, profile["bos-killed"], work)
             elif scenario == "simulator-killed":
                 figures = simulator_killed(run, bootstrap, prefix, profile["killed"], work)
             elif scenario == "broker-killed":
