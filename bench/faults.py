@@ -9,16 +9,18 @@ group that should have taken it, and against the dead-letter topic.
     python bench/faults.py --profile full           # the figures in the README (make faults)
     python bench/faults.py --scenario bos-killed --runs 10
 
-Scenarios so far: ``bos-killed`` (SIGKILL ``serve bos`` at a uniformly random moment of a
-cj_assessment pipeline, start it again on the same database), ``simulator-killed`` (the same
-for ELS, the spellchecker, CJ and the LLM provider, each in its group, ELS and CJ on their
-``--state-dir``), ``broker-killed`` (SIGKILL the broker itself mid-pipeline and start
-it again on the same log dir and port; needs the broker this runner starts, not an external
-one), ``poison`` (malformed messages on every consumed channel while good pipelines run) and
-``redelivered`` (every message delivered twice while many pipelines run at once) and
-``failover`` (a 3-node cluster, replication factor 3, the leader of a busy partition SIGKILLed
-mid-pipeline) and ``system-killed`` (``up --state-dir`` SIGKILLed at the first LLM
-comparison of a run and started again on its state).
+The eight scenarios of issue 13, in order: ``bos-killed`` (SIGKILL ``serve bos`` at a
+uniformly random moment of a cj_assessment pipeline, start it again on the same database),
+``simulator-killed`` (the same for ELS, the spellchecker, CJ and the LLM provider in turn, each
+in its group, ELS and CJ on their ``--state-dir``), ``broker-killed`` (SIGKILL the broker itself
+mid-pipeline and start it again on the same log dir and port; needs the broker this runner
+starts, not an external one), ``poison`` (malformed messages on every consumed channel while
+good pipelines run), ``redelivered`` (every message delivered twice while many pipelines run at
+once), ``fuzz`` (generated, mutated and garbled payloads through both validation paths and every
+handler, on the in-memory bus; ``make fuzz`` runs it alone), ``failover`` (a 3-node cluster,
+replication factor 3, the leader of a busy partition SIGKILLed mid-pipeline) and
+``system-killed`` (``up --state-dir`` SIGKILLed at the first LLM comparison of a run and
+started again on its state).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, start_broker
 from kafka_broker.cluster import JvmCluster, start_jvm_cluster
 from kafka_broker.jvm import JvmBroker
+from pipeline_system.fuzz import fuzz_system
 from pipeline_system.processes import free_port
 from pipeline_system.system import NEEDS_CONTENT, SIMULATORS, running_receivers
 from steps.redelivery import Redelivery
@@ -75,6 +78,7 @@ PROFILES = {
         "broker-killed": 1,
         "failover": 1,
         "system-killed": 1,
+        "fuzz": 300,
     },
     "full": {
         "calibration": 3,
@@ -86,6 +90,7 @@ PROFILES = {
         "broker-killed": 10,
         "failover": 10,
         "system-killed": 10,
+        "fuzz": 100_000,
     },
 }
 RUN_COUNTS = (
@@ -104,9 +109,13 @@ SCENARIOS = (
     "broker-killed",
     "poison",
     "redelivered",
+    "fuzz",
     "failover",
     "system-killed",
 )
+ON_ITS_OWN = {"failover", "fuzz"}
+"""Scenarios that need not the runner's broker: failover starts a cluster, the fuzz runs on
+the in-memory bus."""
 KILLED_SIMULATORS = ("els", "spellchecker", "cj_assessment", "llm_provider")
 """The simulators the simulator-killed scenario kills mid-phase (issue 13, scenario 2). The
 spellchecker and the LLM provider keep nothing but their group's offsets; ELS and CJ keep each
@@ -126,6 +135,8 @@ class Figures:
     dead_letters: int = 0
     recoveries: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """What else failed it (the fuzz's: the paths disagree, a handler crashed...)."""
     window: float | None = None
     """The kill window (seconds after the request) of a scenario that kills mid-pipeline."""
 
@@ -140,7 +151,7 @@ class Figures:
         found += [f"{self.duplicates} duplicate completions"] if self.duplicates else []
         if self.killing and self.runs and not self.recoveries:
             found.append("no kill hit a run mid-pipeline")
-        return found
+        return found + self.problems
 
     def line(self) -> str:
         recover = (
@@ -582,6 +593,37 @@ def _settle_run(
             figures.notes.append(f"{channel} commanded twice differently for {cid}")
 
 
+def fuzz(contract: Contract, count: int) -> Figures:
+    """``count`` generated, mutated and garbled payloads (pipeline_system.fuzz, seed 1) over
+    every consumed channel of the whole simulated system, on the in-memory bus: both validation
+    paths agree on each, every refusal comes back as a dead letter with a reason once per
+    consuming service (one missing is lost), no handler raises, and a cj_assessment pipeline
+    completes afterwards (the run)."""
+    figures = Figures("fuzz", runs=1)
+    logging.disable(logging.WARNING)  # a consumer logs each rule breach it accepts, once
+    try:
+        report = fuzz_system(contract, count=count, seed=1, within_s=600)
+    finally:
+        logging.disable(logging.NOTSET)
+    figures.completions = int(report.completed_after)
+    figures.lost = report.missing
+    figures.dead_letters = report.set_aside
+    kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(report.sent.items()))
+    figures.notes.append(f"{sum(report.sent.values()):,} payloads: {kinds}")
+    figures.notes.append(
+        f"paths disagree {len(report.disagreements)}; set aside {report.set_aside:,} of "
+        f"{report.expected_set_aside:,} refusals, without a reason {report.without_reason}; "
+        f"handler crashes {sum(report.crashes.values())}"
+    )
+    figures.problems += [f"paths disagree: {d}" for d in report.disagreements[:3]]
+    figures.problems += [f"handler crash x{n}: {c}" for c, n in report.crashes.most_common(3)]
+    if report.without_reason:
+        figures.problems.append(f"{report.without_reason} dead letters without a reason")
+    if not report.completed_after:
+        figures.problems.append("the pipeline after the fuzz did not complete")
+    return figures
+
+
 def _stalled(run: Run, batch_id: str, cid: str) -> str:
     """Where a run that never completed stopped: its messages by channel, in order."""
     seen = run.observer.messages(correlation_id=cid)
@@ -752,10 +794,8 @@ def main(argv: list[str] | None = None) -> int:
     failed: list[str] = []
     broker = (
         None
-        if scenarios == ["failover"]
-        else start_broker(  # failover: its own cluster
-            BrokerSettings.from_env(os.environ), progress=print
-        )
+        if set(scenarios) <= ON_ITS_OWN
+        else start_broker(BrokerSettings.from_env(os.environ), progress=print)
     )
     try:
         for scenario in scenarios:
@@ -792,6 +832,8 @@ def _scenario_figures(
     prefix = f"faults-{uuid.uuid4().hex[:6]}."
     if scenario == "broker-killed" and not isinstance(broker, JvmBroker):
         return f"broker-killed: not run (the broker is {broker.info.provider}'s, not ours)"
+    if scenario == "fuzz":
+        return fuzz(contract, profile["fuzz"])
     with _broker_away_quietly(scenario in ("broker-killed", "failover")):
         if scenario == "failover":
             return _failover(contract, prefix, profile["failover"], profile["calibration"])

@@ -89,3 +89,33 @@ def test_a_kill_after_the_completion_is_redone_once_per_victim(
     assert [v.strikes for v in victims] == [2, 2] and [v.heals for v in victims] == [2, 2]
     assert "2 kills came after the completion and were redone" in figures.notes
     assert figures.failures() == []
+
+
+def test_the_fuzz_line_fails_on_a_crash_a_disagreement_or_no_pipeline_after(
+    faults: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections import Counter
+
+    from pipeline_system.fuzz import FuzzReport
+
+    report = FuzzReport(
+        sent=Counter({"clean": 5, "breaking": 3}),
+        disagreements=["elsBatchPhaseOutcome: fast clean, explain breaking: b'{}'"],
+        expected_set_aside=4,
+        set_aside=3,
+        missing=1,
+        crashes=Counter({"huleedu.x.v1 KeyError": 2}),
+        completed_after=False,
+    )
+    monkeypatch.setattr(faults, "fuzz_system", lambda contract, **_: report)
+    figures = faults.fuzz(None, 8)
+    assert figures.lost == 1 and figures.dead_letters == 3 and figures.completions == 0
+    assert "8 payloads: 3 breaking, 5 clean" in figures.line()
+    why = figures.failures()
+    assert why[0] == "1 lost"
+    assert any(w.startswith("paths disagree: elsBatchPhaseOutcome") for w in why)
+    assert "handler crash x2: huleedu.x.v1 KeyError" in why
+    assert "the pipeline after the fuzz did not complete" in why
+    clean = FuzzReport(sent=Counter({"clean": 8}), completed_after=True)
+    monkeypatch.setattr(faults, "fuzz_system", lambda contract, **_: clean)
+    assert faults.fuzz(None, 8).failures() == []
