@@ -39,4 +39,4 @@ def test_settle_in_a_handler_returns_once_its_outputs_are_acknowledged(
     kafka_bus.subscribe([inbound], group=f"g-{uuid.uuid4().hex[:8]}", handler=handler)
     kafka_bus.publish(inbound, b"{}", key="k")
     wait_for(lambda: unacknowledged or None, within_s=30, awaited="the handler")
-    assert unacknowledged == [(1, 0)]
+    assert set(unacknowledged) == {(1, 0)}  # once, or again if a rebalance redelivered it
