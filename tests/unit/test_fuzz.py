@@ -46,18 +46,6 @@ def test_a_handler_that_raised_is_a_crash_and_a_missing_refusal_is_counted(
 
 
 @pytest.mark.timeout(120)
-def test_a_small_fuzz_of_the_whole_system_passes(contract: Contract) -> None:
-    logging.disable(logging.WARNING)
-    try:
-        report = fuzz_system(contract, count=60, seed=3, within_s=60)
-    finally:
-        logging.disable(logging.NOTSET)
-    assert report.passed, report.line()
-    assert report.sent["breaking"] and report.sent["not-json-object"] and report.sent["clean"]
-    assert report.set_aside >= report.sent["not-json-object"]
-
-
-@pytest.mark.timeout(120)
 def test_the_wire_check_after_the_fuzz_checks_the_pipeline_not_the_fuzz_again(
     contract: Contract, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -76,7 +64,9 @@ def test_the_wire_check_after_the_fuzz_checks_the_pipeline_not_the_fuzz_again(
         report = fuzz_system(contract, count=30, seed=4, within_s=60)
     finally:
         logging.disable(logging.NOTSET)
-    assert report.passed, report.line()
+    assert report.passed, report.line()  # (the fault runner's fuzz line runs a bigger one)
+    assert report.sent["breaking"] and report.sent["not-json-object"] and report.sent["clean"]
+    assert report.set_aside >= report.sent["not-json-object"]
     sent = {raw for _, raw, _ in fuzz_payloads(contract, 30, seed=4)}
     again = sent & set(seen)
     assert seen and not again, f"{len(again)} of the fuzz's {len(sent)} payloads checked again"
