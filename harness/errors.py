@@ -235,6 +235,12 @@ class UsageError(HarnessError):
     """A command's options do not fit together (unknown service, bad behaviour file...)."""
 
 
+class ScenarioError(UsageError):
+    """A Gherkin scenario asks what its steps or the system under test cannot give (a step
+    that needs a batch before one is registered, a behaviour of a service that is not
+    simulated in this process, a phase the contract has no command for...)."""
+
+
 class InputError(HarnessError):
     """A file of records cannot be read (missing, unreadable, a line that is not JSON)."""
 

@@ -36,7 +36,7 @@ from typing import Any
 from harness.bus import Bus
 from harness.client import PipelineClient
 from harness.contract import Contract
-from harness.errors import HarnessError, UsageError
+from harness.errors import HarnessError, ScenarioError, UsageError
 from harness.exchanges import ExchangeLog, HttpExchange
 from pipeline_system.runtime import EXCHANGE_LINE
 from pipeline_system.system import NEEDS_CONTENT, SERVICES, SIMULATORS
@@ -323,7 +323,7 @@ class ProcessSystem:
 
     def set_behaviour(self, service_id: str, **changes: Any) -> None:
         """Refused: a behaviour cannot change inside another process."""
-        raise LookupError(
+        raise ScenarioError(
             f"{service_id} runs in its own process (--processes): its behaviour cannot change "
             "during the run (`simulate --behaviour FILE` sets it at the start)"
         )
@@ -388,7 +388,7 @@ class ProcessSystem:
     def client(self, bos_url: str | None = None) -> PipelineClient:
         url = bos_url or self.service_urls.get("bos")
         if url is None:
-            raise ValueError("BOS runs outside this system: pass its bos_url")
+            raise UsageError("BOS runs outside this system: pass its bos_url")
         return PipelineClient(self.contract, self.client_bus, bos_url=url)
 
     def __enter__(self) -> ProcessSystem:

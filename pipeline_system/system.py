@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from harness.bus import Bus
 from harness.client import PipelineClient
 from harness.contract import Channel, Contract, Service
+from harness.errors import UsageError
 from harness.exchanges import ExchangeLog
 from reference_impl import (
     BatchConductorService,
@@ -195,7 +196,7 @@ class SimulatedSystem:
         """A client (registration over HTTP, requests over Kafka) for this system's BOS."""
         url = bos_url or (self.bos.base_url if self.bos else None)
         if url is None:
-            raise ValueError("BOS runs outside this system: pass its bos_url")
+            raise UsageError("BOS runs outside this system: pass its bos_url")
         bus = self.service_buses.get(CLIENT_SERVICE, self.bus)
         return PipelineClient(self.contract, bus, bos_url=url)
 
@@ -253,7 +254,7 @@ def build_system(
     left_out = set(without)
     unknown = left_out - set(SERVICES)
     if unknown:
-        raise ValueError(f"unknown services {sorted(unknown)}; known: {', '.join(SERVICES)}")
+        raise UsageError(f"unknown services {sorted(unknown)}; known: {', '.join(SERVICES)}")
     exchanges = exchanges if exchanges is not None else ExchangeLog()
     running = [s for s in SERVICES if s not in left_out] + [CLIENT_SERVICE]
     buses = {sid: bus_of(sid) for sid in running} if bus_of is not None else {}
@@ -331,7 +332,7 @@ def _resolver(
     elif bcs is not None:
         base = lambda: bcs.base_url  # noqa: E731
     else:
-        raise ValueError("BCS is left out: give bcs_url, the address of the real one")
+        raise UsageError("BCS is left out: give bcs_url, the address of the real one")
     return HttpPipelineResolver(contract, base)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any, Protocol
 
+from harness.errors import ScenarioError
 from steps.context import PipelineScenario
 
 SOME_ESSAYS_FAIL = 0.5
@@ -48,7 +49,7 @@ class SimulatorBehaviours:
         known = {f.name for f in fields(simulator.behaviour)}
         unknown = sorted(set(changes) - known)
         if unknown:
-            raise LookupError(f"{service} has no behaviour {unknown}; it has {sorted(known)}")
+            raise ScenarioError(f"{service} has no behaviour {unknown}; it has {sorted(known)}")
         original = simulator.behaviour
         self.scenario.on_exit(lambda: setattr(simulator, "behaviour", original))
         self.system.set_behaviour(service, **changes)
@@ -56,7 +57,7 @@ class SimulatorBehaviours:
     def simulator(self, service: str) -> Any:
         simulator = self.system.simulators.get(service)
         if simulator is None:
-            raise LookupError(
+            raise ScenarioError(
                 f"{service} is not simulated in this process (left out with --without, or in "
                 "its own process with --processes), so its behaviour cannot be set"
             )
@@ -74,7 +75,7 @@ class SimulatorBehaviours:
         if not self.scenario.essay_failures:
             return ()
         if len(self.scenario.essay_failures) > 1:
-            raise ValueError("plan essay failures in one service per scenario")
+            raise ScenarioError("plan essay failures in one service per scenario")
         ((service, failing),) = self.scenario.essay_failures.items()
         if service == "spellchecker" and "file_service" in self.system.simulators:
             self._plan_by_text(failing, count, course)
@@ -89,7 +90,7 @@ class SimulatorBehaviours:
                 chosen[verdict].append(essay_id)
             if all(len(chosen[v]) == wanted[v] for v in (True, False)):
                 return tuple(chosen[False] + chosen[True])
-        raise ValueError(f"cannot find {failing} of {count} essays that {service} fails")
+        raise ScenarioError(f"cannot find {failing} of {count} essays that {service} fails")
 
     def _plan_by_text(self, failing: int, count: int, course: str) -> None:
         texts = self.system.simulators["file_service"].essays_for(course, count)[:failing]

@@ -16,6 +16,7 @@ from typing import Any
 
 from harness.client import READY
 from harness.contract import Contract
+from harness.errors import ScenarioError
 from harness.expectations import Expectations
 from harness.observed import ObservedMessage
 from harness.observer import ContractObserver
@@ -207,7 +208,7 @@ def phase_command(contract: Contract, phase: str) -> str:
     for channel_id in phase_commands(contract):
         if phase in contract.channel(channel_id).address.split("."):
             return channel_id
-    raise LookupError(f"the contract has no phase command for {phase!r}")
+    raise ScenarioError(f"the contract has no phase command for {phase!r}")
 
 
 def _bos_handled(observer: ContractObserver, message: ObservedMessage) -> bool:
@@ -258,7 +259,7 @@ def status_on_the_wire(pipeline: PipelineUnderTest, batch_id: str, status: str) 
     """A BatchStatus read off the events; the statuses the events cannot show say so."""
     observer = pipeline.observer
     if status not in WIRE_STATUSES:
-        raise LookupError(
+        raise ScenarioError(
             f"BOS status {status!r} shows only in the reference BOS's own status view, which "
             f"this BOS does not serve; the events show: {', '.join(WIRE_STATUSES)}"
         )

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
+from harness.errors import ScenarioError
+
 
 @dataclass(frozen=True)
 class Deadlines:
@@ -97,7 +99,7 @@ class PipelineScenario:
     def request(self) -> PipelineRequest:
         """The latest pipeline request ("the request" in a step)."""
         if not self.requests:
-            raise LookupError(
+            raise ScenarioError(
                 "this step needs a pipeline request, and the scenario has made none yet "
                 '(e.g. When the client requests the "cj_assessment" pipeline)'
             )
@@ -109,4 +111,4 @@ class PipelineScenario:
             if request.pipeline == pipeline:
                 return request
         made = ", ".join(r.pipeline for r in self.requests) or "none"
-        raise LookupError(f"the scenario requested no {pipeline!r} pipeline (requests: {made})")
+        raise ScenarioError(f"the scenario requested no {pipeline!r} pipeline (requests: {made})")

@@ -21,6 +21,7 @@ from typing import Any
 from pytest_bdd import parsers
 
 from harness.contract import Contract
+from harness.errors import ScenarioError
 
 
 class _Word:
@@ -103,7 +104,7 @@ def service_id(contract: Contract, words: str) -> str:
         if wanted in _names_of(service.id, service.title):
             return service.id
     known = ", ".join(sorted(s.title for s in contract.services.values()))
-    raise LookupError(f"no service of the contract is called {words!r}; the services: {known}")
+    raise ScenarioError(f"no service of the contract is called {words!r}; the services: {known}")
 
 
 def _names_of(sid: str, title: str) -> set[str]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from harness.bus import Bus
 from harness.client import PipelineClient
 from harness.contract import Contract
-from harness.errors import WaitTimeout
+from harness.errors import ScenarioError, WaitTimeout
 from harness.expectations import Expectations
 from harness.observed import ObservedMessage
 from harness.observer import ContractObserver
@@ -51,7 +51,7 @@ class PipelineUnderTest:
     def batch(self) -> BatchUnderTest:
         """The scenario's latest registered batch ("the batch" in a step)."""
         if not self.scenario.batches:
-            raise LookupError(
+            raise ScenarioError(
                 "this step needs a batch, and the scenario registered none yet "
                 "(e.g. Given a GUEST batch of 4 essays ready for pipelines)"
             )
@@ -76,7 +76,7 @@ class PipelineUnderTest:
         if which == "request":
             which = self.request
         if not isinstance(which, PipelineRequest):
-            raise LookupError(f'say "for the batch" or "for the request", not "for the {which}"')
+            raise ScenarioError(f'say "for the batch" or "for the request", not "for the {which}"')
         return self.wire.scoped(
             batch_id=which.batch_id, correlation_id=which.correlation_id, within_s=wait
         )

@@ -31,7 +31,7 @@ from pytest_bdd.parser import Feature, Scenario
 from harness.bus import Bus
 from harness.client import PipelineClient
 from harness.contract import Contract
-from harness.errors import Violation
+from harness.errors import ScenarioError, Violation
 from harness.expectations import Expectations
 from harness.findings import counts, describe
 from harness.observer import ContractObserver
@@ -185,7 +185,7 @@ def pipeline(
 @pytest.fixture
 def scenario_batch() -> BatchUnderTest:
     """The scenario's batch: a Given-step that registers one replaces this fixture."""
-    raise LookupError(
+    raise ScenarioError(
         "this step needs a batch, and the scenario registered none yet "
         "(e.g. Given a GUEST batch of 4 essays ready for pipelines)"
     )

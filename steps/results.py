@@ -10,6 +10,7 @@ from typing import Any
 
 from pytest_bdd import then
 
+from harness.errors import ScenarioError
 from harness.waiting import wait_for
 from steps.parameters import phrase
 from steps.pipeline import PipelineUnderTest
@@ -19,7 +20,7 @@ def wait_for_report(pipeline: PipelineUnderTest, *, holds: Any, awaited: str) ->
     """Poll the Result Aggregator simulator's report of the batch until ``holds(report)``."""
     aggregator = pipeline.behaviours.system.simulators.get("result_aggregator")
     if aggregator is None:
-        raise LookupError(
+        raise ScenarioError(
             "the Result Aggregator is not simulated in this process (--without or --processes)"
         )
     batch_id = pipeline.batch.batch_id
