@@ -51,12 +51,13 @@ models: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/tox run -e bench
 
-# Faults on the real broker (issue 13): kill BOS mid-pipeline, poison every consumed channel;
-# one figure line per scenario (the full profile takes several minutes).
+# Faults on the real broker (issue 13), the full profile: BOS, each simulator, the broker, a
+# cluster node and the whole system SIGKILLed mid-pipeline, poison, every message twice, 100k
+# fuzzed payloads; one figure line per scenario (27 min here on a slow day; README).
 faults: $(STAMP)
 	$(BIN)/python bench/faults.py --profile full
 
-# 100k fuzzed payloads through both validation paths and every handler (issue 13; ~25 min).
+# The fuzz alone: 100k payloads through both validation paths and every handler (~15 min).
 fuzz: $(STAMP)
 	$(BIN)/python bench/fuzz.py --count 100000
 
