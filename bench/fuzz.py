@@ -1,7 +1,7 @@
 """Fuzz the whole simulated system (issue 13): 100k payloads through both validation paths and
 every handler, one line of figures.
 
-    python bench/fuzz.py                      # 100,000 payloads (about 25 min here: make fuzz)
+    python bench/fuzz.py                      # 100,000 payloads (about 15 min here: make fuzz)
     python bench/fuzz.py --count 3000 --seed 2
 
 A third are clean MessageFactory builds for random batches, a third clean builds with one
