@@ -353,14 +353,15 @@ def load_contract(
     allow_remote_refs: bool = False,
     document: JsonObject | None = None,
     openapi_path: Path | str | None = None,
+    openapi_document: JsonObject | None = None,
     with_http: bool = True,
 ) -> Contract:
     """Load and index the contract; raise ContractLoadError naming what is wrong.
 
     The AsyncAPI document at ``path`` and its OpenAPI companion (``openapi_path``, by default
     openapi.yaml beside it; a contract without one has no HTTP operations) become one Contract.
-    ``document`` is the already-read content of ``path``, to spare a second parse;
-    ``with_http=False`` leaves the companion out.
+    ``document`` and ``openapi_document`` are the already-read contents of ``path`` and of the
+    companion, to spare a second parse; ``with_http=False`` leaves the companion out.
     """
     source = Path(path) if path is not None else default_contract_path()
     document = document if document is not None else read_document(source)
@@ -370,7 +371,7 @@ def load_contract(
     http_source = Path(openapi_path) if openapi_path is not None else companion_path(source)
     if not with_http or (openapi_path is None and not http_source.is_file()):
         return contract
-    openapi = read_document(http_source)
+    openapi = openapi_document if openapi_document is not None else read_document(http_source)
     if not allow_remote_refs:
         _refuse_remote_refs(http_source, openapi, companion=True)
     reader = OpenApiReader(http_source, openapi, frozenset(contract.services))
