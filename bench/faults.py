@@ -602,7 +602,13 @@ def fuzz(contract: Contract, count: int) -> Figures:
     figures = Figures("fuzz", runs=1)
     logging.disable(logging.WARNING)  # a consumer logs each rule breach it accepts, once
     try:
-        report = fuzz_system(contract, count=count, seed=1, within_s=600)
+        report = fuzz_system(
+            contract,
+            count=count,
+            seed=1,
+            within_s=600,
+            progress=lambda n: print(f"fuzz: {n:,} of {count:,} payloads sent", flush=True),
+        )
     finally:
         logging.disable(logging.NOTSET)
     figures.completions = int(report.completed_after)

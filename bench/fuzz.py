@@ -28,7 +28,13 @@ def main() -> int:
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # a consumer logs each rule breach it accepts, once
     started = time.monotonic()
-    report = fuzz_system(load_contract(), count=args.count, seed=args.seed, within_s=600)
+    report = fuzz_system(
+        load_contract(),
+        count=args.count,
+        seed=args.seed,
+        within_s=600,
+        progress=lambda n: print(f"{n:,} of {args.count:,} payloads sent", flush=True),
+    )
     took = time.monotonic() - started
     print(f"{report.line()} ({took:.0f} s, {args.count / took:,.0f} payloads/s, seed {args.seed})")
     for crash, times in report.crashes.most_common(10):

@@ -35,7 +35,7 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,9 +113,16 @@ def fuzz_payloads(
 
 
 def fuzz_system(
-    contract: Contract, *, count: int, seed: int, within_s: float = 120.0
+    contract: Contract,
+    *,
+    count: int,
+    seed: int,
+    within_s: float = 120.0,
+    progress: Callable[[int], None] | None = None,
+    every: int = 10_000,
 ) -> FuzzReport:
-    """Send ``count`` fuzzed payloads through the whole simulated system (see the module)."""
+    """Send ``count`` fuzzed payloads through the whole simulated system (see the module);
+    ``progress`` is told how many were sent after every ``every`` of them."""
     report = FuzzReport()
     validator = ContractValidator(contract)
     bus = InMemoryBus(contract)
@@ -125,12 +132,14 @@ def fuzz_system(
     observer = ContractObserver(contract, bus)
     try:
         with build_system(contract, bus) as system:
-            for channel, raw, _kind in fuzz_payloads(contract, count, seed):
+            for sent, (channel, raw, _kind) in enumerate(fuzz_payloads(contract, count, seed), 1):
                 level, document = _judge(validator, channel, raw, report)
                 if level in ("breaking", "not-json-object"):
                     report.expected_set_aside += len(running_receivers(contract, channel))
                 key = message_key(channel, document) if document is not None else None
                 bus.publish(channel, raw, key=key)
+                if progress is not None and sent % every == 0:
+                    progress(sent)
             _settle(dead, report, within_s)
             _caught_up(bus, within_s)
             bus.delete_consumed()
