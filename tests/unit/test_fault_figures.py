@@ -8,6 +8,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -62,13 +63,21 @@ class _Victim:
 def test_a_kill_after_the_completion_is_redone_once_per_victim(
     faults: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each run's kill is judged by whether a recovery was recorded; one that missed gets
-    another run, but a system whose kills always miss does not loop for ever."""
-    hits = iter([False, True, False, False])  # victim 1 misses then hits; victim 2 misses twice
+    """Each run's kill is judged by whether a recovery was recorded; one that came after the
+    completion gets another run, but a system whose kills always miss does not loop for ever,
+    and a lost run (no completion) is counted, not redone."""
+    # victim 1's run is lost; victim 2 misses, then hits; victim 3 misses until the redos
+    # (one per victim, three in all) run out
+    outcomes = iter(["lost", "miss", "hit", "miss", "miss", "miss"])
 
-    def settle(run: object, figures: object, batch_id: str, cid: str, killed: float) -> None:
-        if next(hits):
-            figures.recoveries.append(1.0)  # type: ignore[attr-defined]
+    def settle(run: object, figures: Any, batch_id: str, cid: str, killed: float) -> None:
+        outcome = next(outcomes)
+        if outcome == "lost":
+            figures.lost += 1
+            return
+        figures.completions += 1
+        if outcome == "hit":
+            figures.recoveries.append(1.0)
 
     class Client:
         def register_batch(self, essay_count: int) -> object:
@@ -83,12 +92,12 @@ def test_a_kill_after_the_completion_is_redone_once_per_victim(
     monkeypatch.setattr(faults, "_kill_window", lambda run, client: 0.0)
     monkeypatch.setattr(faults, "_settle_run", settle)
     figures = faults.Figures("bos-killed")
-    victims = [_Victim(), _Victim()]
+    victims = [_Victim(), _Victim(), _Victim()]
     faults._kill_during_runs(None, Client(), victims, faults.random.Random(1), figures)
-    assert figures.runs == 4 and len(figures.recoveries) == 1
-    assert [v.strikes for v in victims] == [2, 2] and [v.heals for v in victims] == [2, 2]
-    assert "2 kills came after the completion and were redone" in figures.notes
-    assert figures.failures() == []
+    assert figures.runs == 6 and len(figures.recoveries) == 1 and figures.lost == 1
+    assert [v.strikes for v in victims] == [1, 2, 3] and [v.heals for v in victims] == [1, 2, 3]
+    assert "3 kills came after the completion and were redone" in figures.notes
+    assert figures.failures() == ["1 lost"]
 
 
 def test_the_fuzz_line_fails_on_a_crash_a_disagreement_or_no_pipeline_after(
