@@ -223,15 +223,14 @@ class Simulator:
                 return  # swallowed: a hung service never answers
             self.pause()
             handler(envelope)
-            if self.state_path is not None:
-                self.bus.settle()  # what it remembers must not run ahead of what it sent
-                self._save_state()
+            self._save_state()
 
         return answer
 
     def _save_state(self) -> None:
-        if self.state_path is None:
-            return
+        if self.state_path is None or not self.persisted:
+            return  # nothing to keep: nothing to wait for either
+        self.bus.settle()  # what it remembers must not run ahead of what it sent
         state = self.snapshot()
         if state is None:
             return

@@ -151,13 +151,13 @@ def _cj_answering_one_request(contract: Contract, state: Path | None) -> list[st
     cj = CJAssessmentSimulator(contract, bus)
     if state is not None:
         cj.keep_state(state)
-        write = cj._save_state
+        take = cj.snapshot
 
-        def noted_write() -> None:
-            bus.order.append("save state")
-            write()
+        def noted_snapshot() -> bytes | None:
+            bus.order.append("save state")  # what it remembers, taken to be written
+            return take()
 
-        cj._save_state = noted_write  # type: ignore[method-assign]
+        cj.snapshot = noted_snapshot  # type: ignore[method-assign]
     cj.start()
     try:
         channel = contract.channel("elsCjAssessmentRequest")
