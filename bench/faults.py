@@ -601,22 +601,17 @@ def fuzz(contract: Contract, count: int) -> Figures:
     consuming service (one missing is lost), no handler raises, and a cj_assessment pipeline
     completes afterwards (the run)."""
     figures = Figures("fuzz", runs=1)
-    logging.disable(logging.WARNING)  # a consumer logs each rule breach it accepts, once
-    try:
-        report = fuzz_system(
-            contract,
-            count=count,
-            seed=1,
-            within_s=600,
-            progress=lambda n: print(f"fuzz: {n:,} of {count:,} payloads sent", flush=True),
-        )
-    finally:
-        logging.disable(logging.NOTSET)
+    report = fuzz_system(
+        contract,
+        count=count,
+        seed=1,
+        within_s=600,
+        progress=lambda n: print(f"fuzz: {n:,} of {count:,} payloads sent", flush=True),
+    )
     figures.completions = int(report.completed_after)
     figures.lost = report.missing
     figures.dead_letters = report.set_aside
-    kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(report.sent.items()))
-    figures.notes.append(f"{sum(report.sent.values()):,} payloads: {kinds}")
+    figures.notes.append(f"{sum(report.sent.values()):,} payloads: {report.kinds}")
     figures.notes.append(
         f"paths disagree {len(report.disagreements)}; set aside {report.set_aside:,} of "
         f"{report.expected_set_aside:,} refusals, without a reason {report.without_reason}; "
@@ -634,9 +629,7 @@ def fuzz(contract: Contract, count: int) -> Figures:
 def _stalled(run: Run, batch_id: str, cid: str) -> str:
     """Where a run that never completed stopped: its messages by channel, in order."""
     seen = run.observer.messages(correlation_id=cid)
-    order: Counter[str] = Counter()
-    for message in seen:
-        order[message.channel.id] += 1
+    order = Counter(message.channel.id for message in seen)
     chain = ", ".join(f"{channel} x{n}" for channel, n in order.items()) or "nothing"
     return f"no completion for batch {batch_id} within {WITHIN_S:.0f} s; its run saw: {chain}"
 

@@ -14,7 +14,6 @@ raised, and a cj_assessment pipeline completed afterwards.
 from __future__ import annotations
 
 import argparse
-import logging
 import time
 
 from harness.contract import load_contract
@@ -26,7 +25,6 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    logging.disable(logging.WARNING)  # a consumer logs each rule breach it accepts, once
     started = time.monotonic()
     report = fuzz_system(
         load_contract(),
