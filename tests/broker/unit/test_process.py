@@ -15,7 +15,7 @@ from kafka_broker.process import (
     stop_child,
     stop_recorded,
 )
-from kafka_broker.workdir import WORK_DIR_PREFIX, sweep_stale_work_dirs
+from kafka_broker.workdir import OWNER_FILE, WORK_DIR_PREFIX, new_work_dir, sweep_stale_work_dirs
 
 # Ignores SIGTERM and has a child of its own in its process group.
 STUBBORN = (
@@ -109,3 +109,46 @@ def test_sweeping_removes_dead_brokers_dirs_and_keeps_live_ones(tmp_path: Path) 
 
     assert removed == [dead]
     assert live.exists() and not dead.exists()
+
+
+def test_a_dir_whose_broker_is_down_on_purpose_is_kept_while_its_owner_lives(
+    tmp_path: Path,
+) -> None:
+    # A fault test SIGKILLs its broker and restarts it on the same dir; a broker started by
+    # another process in that gap sweeps, and must not take the dir (CI failed on exactly this).
+    ours = new_work_dir(tmp_path)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (ours / "broker.pid").write_text(f"{gone.pid}\n")
+
+    assert sweep_stale_work_dirs(tmp_path) == []
+    assert ours.exists()
+
+
+def test_a_dir_whose_owner_and_broker_are_both_gone_is_swept_even_unstarted(
+    tmp_path: Path,
+) -> None:
+    made_by_a_dead_process = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from kafka_broker.workdir import new_work_dir; "
+            "from pathlib import Path; print(new_work_dir(Path(sys.argv[1])))",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    orphan = Path(made_by_a_dead_process.stdout.strip())
+    assert orphan.exists() and not (orphan / "broker.pid").exists()
+
+    assert sweep_stale_work_dirs(tmp_path) == [orphan]
+
+
+def test_an_owner_pid_reused_by_another_process_does_not_keep_a_dir(tmp_path: Path) -> None:
+    reused = new_work_dir(tmp_path)
+    pid, _ = (reused / OWNER_FILE).read_text().split()
+    (reused / OWNER_FILE).write_text(f"{pid} 1\n")  # this pid, but a start time not its own
+
+    assert sweep_stale_work_dirs(tmp_path) == [reused]
