@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_work_dirs_fall_back_to_the_temp_dir_without_usable_tmpfs(tmp_path: Path
         assert work_dir.name.startswith(WORK_DIR_PREFIX)
         assert work_dir.parent != tmp_path / "no-such-tmpfs"
     finally:
-        work_dir.rmdir()
+        shutil.rmtree(work_dir)
 
 
 def test_java_versions_are_read_in_both_numbering_schemes() -> None:
