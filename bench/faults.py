@@ -164,7 +164,7 @@ class Figures:
             recover += f", kills drawn over {self.window:.1f} s"
         extra = "; " + "; ".join(self.notes) if self.notes else ""
         return (
-            f"{self.scenario:<11} runs {self.runs:>4}  completions {self.completions:>4}  "
+            f"{self.scenario:<16} runs {self.runs:>4}  completions {self.completions:>4}  "
             f"duplicates {self.duplicates}  lost {self.lost}  dead letters {self.dead_letters}  "
             f"{recover}{extra}"
         )
@@ -348,7 +348,7 @@ def simulator_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Pat
     ``--state-dir``). Run n SIGKILLs simulator n (in turn) at a random moment of a
     cj_assessment run and starts it again the same way in its group: each run completes
     exactly once. ``runs`` runs per simulator."""
-    figures = Figures("sim-killed")
+    figures = Figures("simulator-killed")
     kafka = ("--bootstrap", bootstrap, "--topic-prefix", prefix)
     left_out = [option for s in KILLED_SIMULATORS for option in ("--without", s)]
     rest = Command("up", *left_out, "--phase-timeout", "60", *kafka)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,14 +23,19 @@ from harness.kafka.authorization import LoginWatch, refusal
 class Receipt:
     """The broker's answer for one produced message (a librdkafka delivery callback)."""
 
-    def __init__(self, topic: str, channel: str) -> None:
+    def __init__(
+        self, topic: str, channel: str, on_done: Callable[[Receipt], None] | None = None
+    ) -> None:
         self.topic, self.channel = topic, channel
         self.done = threading.Event()
         self.error: KafkaError | None = None
+        self._on_done = on_done
 
     def __call__(self, error: KafkaError | None, _message: Message) -> None:
         self.error = error
         self.done.set()
+        if self._on_done is not None:
+            self._on_done(self)
 
     def failure(self, principal: str = "this client") -> BusError:
         """The BusError of a receipt that came back with an error (NotAuthorized when a
@@ -69,6 +74,8 @@ class Publisher:
         self.logins = logins or LoginWatch(principal)
         self._producer: Producer | None = None
         self._handler_context = threading.local()
+        self._deferred: set[Receipt] = set()  # every handler's outputs not yet acknowledged
+        self._deferred_lock = threading.Lock()
 
     @property
     def started(self) -> bool:
@@ -96,7 +103,10 @@ class Publisher:
         returning. Either way nothing is committed or reported done before it is stored.
         """
         producer = self._require_producer()
-        receipt = Receipt(topic, channel)
+        pending: list[Receipt] | None = getattr(self._handler_context, "pending", None)
+        receipt = Receipt(
+            topic, channel, on_done=self._acknowledged if pending is not None else None
+        )
         try:
             producer.produce(
                 topic, value, key, headers=list((headers or {}).items()), on_delivery=receipt
@@ -109,9 +119,11 @@ class Publisher:
             ) from None
         except BufferError as exc:
             raise BusError(f"cannot publish to {topic}: {exc}", channel=channel) from None
-        pending: list[Receipt] | None = getattr(self._handler_context, "pending", None)
         if pending is not None:
             pending.append(receipt)
+            with self._deferred_lock:
+                if not receipt.done.is_set():
+                    self._deferred.add(receipt)
             producer.poll(0)
         else:
             self.await_receipts([receipt])
@@ -133,11 +145,21 @@ class Publisher:
                 raise receipt.failure(self.principal)
 
     def settle(self) -> None:
-        """Await the acknowledgement of what this thread's handler has published so far
-        (outside a handler every publish is awaited already)."""
-        pending: list[Receipt] | None = getattr(self._handler_context, "pending", None)
-        if pending:
-            self.await_receipts(pending)
+        """Await the acknowledgement of what every handler has published so far, this
+        thread's and the others' (outside a handler every publish is awaited already).
+
+        A service that keeps state calls it before writing that state down: a service
+        consuming two channels runs a handler per channel, and the state it writes holds what
+        both did, so neither's outputs may still be on their way. BusError if one failed.
+        """
+        pending: list[Receipt] = getattr(self._handler_context, "pending", None) or []
+        with self._deferred_lock:
+            others = [r for r in self._deferred if r not in pending]
+        self.await_receipts([*pending, *others])
+
+    def _acknowledged(self, receipt: Receipt) -> None:
+        with self._deferred_lock:
+            self._deferred.discard(receipt)
 
     def unacknowledged(self) -> int:
         """Messages produced whose acknowledgement has not been served yet."""
