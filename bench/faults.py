@@ -31,11 +31,7 @@ import json
 import logging
 import os
 import random
-import signal
 import statistics
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections import Counter
@@ -61,12 +57,12 @@ from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, start_broker
 from kafka_broker.cluster import JvmCluster, start_jvm_cluster
 from kafka_broker.jvm import JvmBroker
+from pipeline_system.background import Background
 from pipeline_system.fuzz import fuzz_system
 from pipeline_system.processes import free_port
 from pipeline_system.system import NEEDS_CONTENT, SIMULATORS, running_receivers
 from steps.redelivery import Redelivery
 
-COMMAND = [sys.executable, "-m", "pipeline_system.cli"]
 PROFILES = {
     "short": {  # the default test command's (tox env faults): every scenario, a few runs
         "calibration": 1,
@@ -178,71 +174,22 @@ def _runs(n: int) -> str:
     return f"{n} run" if n == 1 else f"{n} runs"
 
 
-class Command:
-    """A ``pipeline-harness`` command in its own process, its output collected."""
-
-    def __init__(self, *args: str) -> None:
-        self.args = args
-        self._start()
-
-    def _start(self) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.popen = subprocess.Popen(
-            [*COMMAND, *self.args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, args=(self.popen, self.lines), daemon=True).start()
-
-    @staticmethod
-    def _read(popen: subprocess.Popen[str], lines: list[str]) -> None:
-        assert popen.stdout is not None
-        for line in popen.stdout:
-            lines.append(line.rstrip("\n"))
+class Command(Background):
+    """A ``pipeline-harness`` command in its own process that a scenario kills (a Victim)."""
 
     def strike(self) -> float:
         """SIGKILL it, start it again with the same arguments; the moment it was killed."""
         killed = time.monotonic()
-        self.kill()
-        self._start()
-        self.running()
+        self.restart()
+        self.wait_running()
         return killed
 
     def heal(self) -> None:
         """Nothing to do after its run: ``strike`` started it again."""
 
-    def value(self, key: str) -> str:
-        """The value of the first ``KEY value`` line it prints."""
-        line = wait_for(
-            lambda: next((x for x in self.lines if x.startswith(f"{key} ")), None),
-            within_s=WITHIN_S,
-            awaited=f"a {key} line",
-            seen=lambda: self.lines[-15:],
-        )
-        return line.split()[1]
-
-    def running(self) -> None:
-        wait_for(
-            lambda: any(x.startswith("running") for x in self.lines),
-            within_s=WITHIN_S,
-            awaited="running",
-            seen=lambda: self.lines[-15:],
-        )
-
-    def kill(self) -> None:
-        self.popen.send_signal(signal.SIGKILL)
-        self.popen.wait(timeout=30)
-
     def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGINT)
-            try:
-                self.popen.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        """Interrupt it as Ctrl-C would (SIGKILL if it does not end within a minute)."""
+        self.interrupt()
 
 
 class Run:
@@ -310,11 +257,11 @@ def system_without_bos(bootstrap: str, prefix: str, db: Path) -> Iterator[Comman
     bos: Command | None = None
     try:
         bcs_url = rest.value("BCS_URL")
-        rest.running()
+        rest.wait_running()
         args = ["serve", "bos", *kafka, "--database", str(db), "--bcs-url", bcs_url]
         args += ["--port", str(free_port())]
         bos = Command(*args)
-        bos.running()
+        bos.wait_running()
         yield bos
     finally:
         for service in (bos, rest):
@@ -354,14 +301,14 @@ def simulator_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Pat
     rest = Command("up", *left_out, "--phase-timeout", "60", *kafka)
     simulated: dict[str, Command] = {}
     try:
-        rest.running()
+        rest.wait_running()
         for service in sorted(KILLED_SIMULATORS, key=lambda s: s != "llm_provider"):
             options = _simulate_options(rest, service, work)
             if service == "cj_assessment":  # CJ calls the provider's queue API
                 options += ["--llm-url", simulated["llm_provider"].value("HTTP_URL")]
             simulated[service] = Command("simulate", service, *kafka, *options)
         for command in simulated.values():
-            command.running()
+            command.wait_running()
         client = PipelineClient(run.observer.contract, run.bus, bos_url=rest.value("BOS_URL"))
         victims = [simulated[s] for _ in range(runs) for s in KILLED_SIMULATORS]
         _kill_during_runs(run, client, victims, random.Random(7), figures)
@@ -404,7 +351,7 @@ def broker_killed(run: Run, broker: JvmBroker, prefix: str, runs: int, work: Pat
     kafka = ("--bootstrap", broker.info.bootstrap_servers, "--topic-prefix", prefix)
     system = Command("up", "--phase-timeout", "60", *kafka)
     try:
-        system.running()
+        system.wait_running()
         client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
         victims = [KilledBroker(broker)] * runs
         _kill_during_runs(run, client, victims, random.Random(11), figures)
@@ -438,7 +385,7 @@ def failover(run: Run, cluster: JvmCluster, prefix: str, runs: int) -> Figures:
     system = Command("up", "--phase-timeout", "60", *kafka)
     leader = KilledLeader(cluster, topic)
     try:
-        system.running()
+        system.wait_running()
         client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
         _kill_during_runs(run, client, [leader] * runs, random.Random(17), figures)
     finally:
@@ -480,7 +427,7 @@ def system_killed(run: Run, bootstrap: str, prefix: str, runs: int, work: Path) 
     state = ("--state-dir", str(work / "state"), "--bos-port", str(free_port()))
     system = Command("up", "--phase-timeout", "120", *kafka, *state)
     try:
-        system.running()
+        system.wait_running()
         client = PipelineClient(run.observer.contract, run.bus, bos_url=system.value("BOS_URL"))
         for _ in range(runs):
             batch_id = ready_batch(client, 12)

@@ -21,8 +21,8 @@ from harness.contract import Contract
 from harness.envelope import Envelope, new_id
 from harness.expectations import Expectations
 from harness.waiting import wait_for
+from pipeline_system.background import CLI, Background
 from pipeline_system.system import SIMULATORS
-from tests.kafka.processes import COMMAND, Process
 
 pytestmark = pytest.mark.kafka
 
@@ -64,7 +64,7 @@ def _request_with_kcat(bootstrap: str, topic: str, batch_id: str) -> str:
 def test_up_runs_the_system_and_a_kcat_request_completes(
     kafka_bootstrap: str, prefix: str, wire: Expectations
 ) -> None:
-    up = Process("up", "--bootstrap", kafka_bootstrap, "--topic-prefix", prefix)
+    up = Background("up", "--bootstrap", kafka_bootstrap, "--topic-prefix", prefix)
     try:
         bos_url = up.line_starting("BOS_URL ").split()[1]
         up.line_starting("running")
@@ -101,7 +101,7 @@ def test_simulate_runs_one_simulator_in_its_own_process(
 ) -> None:
     behaviour = tmp_path / "llm.yaml"
     behaviour.write_text("error_rate: 0.0\nseed: 3\n")
-    llm = Process(
+    llm = Background(
         "simulate",
         "llm_provider",
         "--bootstrap",
@@ -135,7 +135,7 @@ def test_simulate_refuses_an_unknown_knob_in_one_paragraph(tmp_path: Path) -> No
     behaviour = tmp_path / "bad.yaml"
     behaviour.write_text("eror_rate: 0.5\n")
     done = subprocess.run(
-        [*COMMAND, "simulate", "llm_provider", "--behaviour", str(behaviour)],
+        [*CLI, "simulate", "llm_provider", "--behaviour", str(behaviour)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -152,7 +152,7 @@ def test_demo_runs_to_a_clean_exit_and_writes_its_report(
     report = tmp_path / "demo.html"
     done = subprocess.run(
         [
-            *COMMAND,
+            *CLI,
             "demo",
             "--essays",
             "4",
@@ -189,7 +189,7 @@ def test_up_processes_runs_each_service_in_its_own_process_and_run_passes(
     beside up, which keeps the Content Service and the wire check; ``run`` drives a batch
     through to PASS; Ctrl-C ends every child with up."""
     addresses = tmp_path / "harness.env"
-    up = Process(
+    up = Background(
         *("up", "--bootstrap", kafka_bootstrap, "--topic-prefix", prefix, "--processes"),
         *("--replicas", "spellchecker=2", "--env-file", str(addresses)),
     )
@@ -206,7 +206,7 @@ def test_up_processes_runs_each_service_in_its_own_process_and_run_passes(
         assert served == ["bcs", "bos"], children
         expected = sorted([*SIMULATORS, "spellchecker"])
         assert simulated == expected, children
-        run = Process("run", "--env-file", str(addresses), "--essays", "4")
+        run = Background("run", "--env-file", str(addresses), "--essays", "4")
         assert run.popen.wait(timeout=120) == 0, run.lines[-20:]
         assert "PASS" in run.lines, run.lines[-10:]
     finally:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from harness.waiting import wait_for
-from tests.kafka.processes import COMMAND, Process
+from pipeline_system.background import CLI, Background
 
 pytestmark = pytest.mark.kafka
 
@@ -46,7 +46,7 @@ class Hosted:
     def __init__(self, bootstrap: str, tmp_path: Path, *, misbehave: str = "") -> None:
         self.prefix = f"foreign-{uuid.uuid4().hex[:8]}."
         self.env_file = tmp_path / "harness.env"
-        self.up = Process(
+        self.up = Background(
             "up",
             "--bootstrap",
             bootstrap,
@@ -71,7 +71,7 @@ class Hosted:
             for line in block
             if line.startswith("export ")
         )
-        self.stand_in = Process(
+        self.stand_in = Background(
             command=STAND_IN,
             env={
                 **self.environment,
@@ -84,7 +84,7 @@ class Hosted:
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*COMMAND, "run", "--env-file", str(self.env_file), *args],
+            [*CLI, "run", "--env-file", str(self.env_file), *args],
             capture_output=True,
             text=True,
             timeout=240,
@@ -218,7 +218,7 @@ def test_the_features_run_with_the_foreign_spellchecker(kafka_bootstrap: str) ->
     scenario passes (the real consumers accept them), and the run reports each rule breach."""
     prefix = f"foreign-bdd-{uuid.uuid4().hex[:8]}."
     port = _free_port()
-    stand_in = Process(
+    stand_in = Background(
         command=STAND_IN,
         env={
             "SPELLCHECKER_SERVICE_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,

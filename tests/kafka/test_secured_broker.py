@@ -30,10 +30,10 @@ from harness.security import ClusterLogins, SecuredCluster, secure_cluster
 from harness.waiting import wait_for
 from kafka_broker import BrokerSettings, RunningBroker, start_broker
 from kafka_broker.security import SaslCredentials, login_env_lines
+from pipeline_system.background import Background
 from pipeline_system.cli import main
 from pipeline_system.driver import read_env_file
 from pipeline_system.system import build_system
-from tests.kafka.processes import Process
 
 pytestmark = [pytest.mark.kafka, pytest.mark.xdist_group("secured-broker")]
 
@@ -313,32 +313,32 @@ def test_up_secure_runs_the_flow_with_a_service_in_its_own_process_and_run_drive
     ``run --logins`` drives a batch through as api_gateway; without a login, run is told why."""
     env = {"KAFKA_BOOTSTRAP_SERVERS": "", "PIPELINE_HARNESS_TOPIC_PREFIX": ""}
     logins, addresses = tmp_path / "logins.json", tmp_path / "harness.env"
-    up = Process(
+    up = Background(
         *("up", "--secure", "--without", "llm_provider", "--logins", str(logins)),
         *("--env-file", str(addresses)),
         env=env,
         cwd=tmp_path,
     )
-    llm: Process | None = None
+    llm: Background | None = None
     try:
         up.line_starting("running", within_s=90)
         assert any("secured: 16 principals" in line for line in up.lines), up.lines
         bootstrap = read_env_file(addresses)["KAFKA_BOOTSTRAP_SERVERS"]
-        llm = Process(
+        llm = Background(
             *("simulate", "llm_provider", "--bootstrap", bootstrap, "--logins", str(logins)),
             env=env,
             cwd=tmp_path,
         )
         llm.line_starting("llm_provider consuming", within_s=60)
         up.line_starting("llm_provider joined", within_s=30)
-        run = Process(
+        run = Background(
             *("run", "--env-file", str(addresses), "--logins", str(logins), "--essays", "2"),
             env=env,
             cwd=tmp_path,
         )
         assert run.popen.wait(timeout=120) == 0, run.lines[-20:]
         assert "PASS" in run.lines, run.lines[-10:]
-        anonymous = Process(
+        anonymous = Background(
             "run", "--env-file", str(addresses), "--essays", "1", env=env, cwd=tmp_path
         )
         assert anonymous.popen.wait(timeout=60) == 2

@@ -12,7 +12,7 @@ import pytest
 
 from harness.client import PipelineClient
 from harness.expectations import Expectations
-from tests.kafka.processes import Process
+from pipeline_system.background import Background
 
 pytestmark = pytest.mark.kafka
 WITHIN_S = 60.0
@@ -28,14 +28,14 @@ def test_bos_killed_mid_pipeline_resumes_on_its_database_and_completes_once(
     kafka_bootstrap: str, prefix: str, wire: Expectations, tmp_path: Path
 ) -> None:
     kafka = ("--bootstrap", kafka_bootstrap, "--topic-prefix", prefix)
-    rest = Process("up", "--without", "bos", *kafka)
+    rest = Background("up", "--without", "bos", *kafka)
     bos_args = ("serve", "bos", *kafka, "--database", str(tmp_path / "bos.db"))
-    bos: Process | None = None
+    bos: Background | None = None
     try:
         bcs_url = rest.line_starting("BCS_URL ").split()[1]
         rest.line_starting("running")
         bos_args += ("--bcs-url", bcs_url, "--port", str(_free_port()))
-        bos = Process(*bos_args)
+        bos = Background(*bos_args)
         bos_url = bos.line_starting("BOS_URL ").split()[1]
         client = PipelineClient(wire.observer.contract, wire.observer.bus, bos_url=bos_url)
         batch = client.register_batch(essay_count=3)
@@ -45,7 +45,7 @@ def test_bos_killed_mid_pipeline_resumes_on_its_database_and_completes_once(
         run.expect("batchServiceSpellcheckInitiateCommandData")
         bos.popen.send_signal(signal.SIGKILL)  # mid-pipeline: the spellcheck outcome is coming
         assert bos.popen.wait(timeout=30) == -signal.SIGKILL
-        bos = Process(*bos_args)  # the same database and port
+        bos = Background(*bos_args)  # the same database and port
         bos.line_starting("running")
         done = run.expect("batchPipelineCompleted")
         assert done.data["final_status"] == "completed_successfully", done.summary()
