@@ -66,8 +66,8 @@ def test_up_runs_the_system_and_a_kcat_request_completes(
 ) -> None:
     up = Background("up", "--bootstrap", kafka_bootstrap, "--topic-prefix", prefix)
     try:
-        bos_url = up.line_starting("BOS_URL ").split()[1]
-        up.line_starting("running")
+        bos_url = up.value("BOS_URL")
+        up.wait_running()
         batch_id = _register(bos_url, essays=3)
         wire.expect("batchContentProvisioningCompleted", batch_id=batch_id, within_s=30)
         wait_for(
@@ -112,7 +112,7 @@ def test_simulate_runs_one_simulator_in_its_own_process(
         str(behaviour),
     )
     try:
-        llm.line_starting("running")
+        llm.wait_running()
         channel = pipeline_contract.channel("llmComparisonRequest")
         request = dict(channel.message.examples[0])
         correlation_id = new_id()
@@ -195,7 +195,7 @@ def test_up_processes_runs_each_service_in_its_own_process_and_run_passes(
     )
     children: dict[int, list[str]] = {}
     try:
-        up.line_starting("running", within_s=120)
+        up.wait_running(within_s=120)
         children = _children(up.popen.pid)
         served = sorted(
             argv[argv.index("serve") + 1] for argv in children.values() if "serve" in argv

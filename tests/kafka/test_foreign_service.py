@@ -12,7 +12,6 @@ its own process, plain confluent-kafka and httpx, no import of this project).
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -59,7 +58,7 @@ class Hosted:
             "--report",
             str(tmp_path / "up"),
         )
-        self.up.line_starting("running", within_s=90)
+        self.up.wait_running(within_s=90)
         block = self.up.lines[
             self.up.lines.index(
                 "# spellchecker is left out: start the real one with this environment"
@@ -67,7 +66,7 @@ class Hosted:
             + 1 :
         ]
         self.environment = dict(
-            re.match(r"export (\w+)=(.*)", line).groups()  # type: ignore[union-attr]
+            line.removeprefix("export ").split("=", 1)
             for line in block
             if line.startswith("export ")
         )

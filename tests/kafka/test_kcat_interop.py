@@ -101,7 +101,7 @@ def test_kafka_bus_reads_what_kcat_publishes(
     )
 
     def from_kcat(delivery: Delivery) -> bool:
-        return delivery.key == batch_id
+        return bool(delivery.key == batch_id)
 
     delivery = wait_for(
         lambda: next(filter(from_kcat, list(inbox.items)), None),

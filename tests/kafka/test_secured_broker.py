@@ -321,7 +321,7 @@ def test_up_secure_runs_the_flow_with_a_service_in_its_own_process_and_run_drive
     )
     llm: Background | None = None
     try:
-        up.line_starting("running", within_s=90)
+        up.wait_running(within_s=90)
         assert any("secured: 16 principals" in line for line in up.lines), up.lines
         bootstrap = read_env_file(addresses)["KAFKA_BOOTSTRAP_SERVERS"]
         llm = Background(

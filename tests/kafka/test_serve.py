@@ -29,14 +29,14 @@ def test_bos_killed_mid_pipeline_resumes_on_its_database_and_completes_once(
 ) -> None:
     kafka = ("--bootstrap", kafka_bootstrap, "--topic-prefix", prefix)
     rest = Background("up", "--without", "bos", *kafka)
-    bos_args = ("serve", "bos", *kafka, "--database", str(tmp_path / "bos.db"))
+    bos_args: tuple[str, ...] = ("serve", "bos", *kafka, "--database", str(tmp_path / "bos.db"))
     bos: Background | None = None
     try:
-        bcs_url = rest.line_starting("BCS_URL ").split()[1]
-        rest.line_starting("running")
+        bcs_url = rest.value("BCS_URL")
+        rest.wait_running()
         bos_args += ("--bcs-url", bcs_url, "--port", str(_free_port()))
         bos = Background(*bos_args)
-        bos_url = bos.line_starting("BOS_URL ").split()[1]
+        bos_url = bos.value("BOS_URL")
         client = PipelineClient(wire.observer.contract, wire.observer.bus, bos_url=bos_url)
         batch = client.register_batch(essay_count=3)
         client.wait_ready(batch.batch_id, within_s=WITHIN_S)
@@ -46,7 +46,7 @@ def test_bos_killed_mid_pipeline_resumes_on_its_database_and_completes_once(
         bos.popen.send_signal(signal.SIGKILL)  # mid-pipeline: the spellcheck outcome is coming
         assert bos.popen.wait(timeout=30) == -signal.SIGKILL
         bos = Background(*bos_args)  # the same database and port
-        bos.line_starting("running")
+        bos.wait_running()
         done = run.expect("batchPipelineCompleted")
         assert done.data["final_status"] == "completed_successfully", done.summary()
         assert done.data["completed_phases"] == ["spellcheck", "cj_assessment"]
