@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 
 from harness.contract import Contract
-from reference_impl import HttpPipelineResolver, PipelineDefinitionRequest, ResolutionFailure
+from reference_impl import (
+    ConductorConfig,
+    HttpPipelineResolver,
+    PipelineDefinitionRequest,
+    ResolutionFailure,
+)
 from reference_impl.resolution import PipelineDefinition
 from tests.unit.reference_impl import scripted
 from tests.unit.reference_impl.rig import Rig
@@ -110,6 +115,10 @@ def test_the_batch_view_shows_a_running_pipeline_phase_by_phase(start_rig: Start
     assert state["phases"]["cj_assessment"]["status"] == "pending_dependencies"
 
 
+QUICK_SETTLE = ConductorConfig(settle_timeout_s=0.05)
+"""BCS waits this long (not 2 s) for an open run's completion before it resolves again."""
+
+
 def define(rig: Rig, body: Any) -> tuple[int, Any]:
     return http("POST", f"{rig.bcs.base_url}/internal/v1/pipelines/define", body)
 
@@ -152,7 +161,7 @@ def test_an_unknown_pipeline_is_the_real_400_body(start_rig: StartRig) -> None:
 
 
 def test_the_http_resolver_speaks_to_bcs(start_rig: StartRig) -> None:
-    rig = start_rig()
+    rig = start_rig(conductor=QUICK_SETTLE)  # the batch's earlier run stays open
     resolver = HttpPipelineResolver(rig.contract, lambda: rig.bcs.base_url)
     request = PipelineDefinitionRequest("b-2", "cj_assessment", str(uuid.uuid4()))
     assert resolver.define_pipeline(request) == PipelineDefinition(
@@ -183,7 +192,7 @@ def test_an_empty_pipeline_is_the_real_400_and_the_reference_bos_completes_it_at
 
 
 def test_bcs_answers_a_pipeline_already_done_with_400(start_rig: StartRig) -> None:
-    rig = start_rig()
+    rig = start_rig(conductor=QUICK_SETTLE)  # the batch's earlier run stays open
     body = {"batch_id": "b-3", "requested_pipeline": "nlp", "correlation_id": str(uuid.uuid4())}
     assert define(rig, body)[0] == 200
     batch = rig.bcs.repository.load("b-3")
