@@ -23,7 +23,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -97,3 +97,23 @@ def _wire_check_acls(contract: Contract, prefix: str, who: str) -> set[Acl]:
     topics = {Acl(who, "READ", "TOPIC", prefix + address) for address in addresses}
     dead_letters = {Acl(who, "WRITE", "TOPIC", prefix + contract.dead_letter_address)}
     return topics | dead_letters | {Acl(who, "READ", "GROUP", TAP_GROUP_PREFIX, "PREFIXED")}
+
+
+def stale_acls(held: Iterable[Acl], wanted: Iterable[Acl], *, topic_prefix: str = "") -> list[Acl]:
+    """What ``acl --apply --prune`` removes: the ACLs a cluster holds for the principals of
+    ``wanted`` that the contract no longer gives them (a channel dropped, a send turned into a
+    receive), sorted.
+
+    Only within reach of this contract's run: topic ACLs whose name starts with
+    ``topic_prefix`` (every topic when it is empty) and group ACLs; another principal's ACLs,
+    and a topic ACL of another prefix, are never touched.
+    """
+    keep = set(wanted)
+    principals = {acl.principal for acl in keep}
+    return sorted(
+        acl
+        for acl in held
+        if acl.principal in principals
+        and acl not in keep
+        and (acl.resource_type == "GROUP" or acl.resource_name.startswith(topic_prefix))
+    )

@@ -4,7 +4,9 @@ Printing needs only the contract. ``--apply`` logs in to the cluster as its admi
 (``KAFKA_SASL_USERNAME`` / ``KAFKA_SASL_PASSWORD``, or the login the detached secured broker of
 this directory recorded: ``broker start --detach --secure``), adds the ACLs through the admin
 API, reads back what the cluster holds and says what of the contract's is there; with
-``--logins FILE`` it also adds a SCRAM login for every principal and writes them to FILE.
+``--logins FILE`` it also adds a SCRAM login for every principal and writes them to FILE;
+with ``--prune`` it removes what those principals hold that the contract no longer gives them
+(harness.acl.stale_acls), so that after a contract change the cluster holds exactly its ACLs.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.acl import Acl, contract_acls, principal_of
+from harness.acl import Acl, contract_acls, principal_of, stale_acls
 from harness.cli import PROG, settings_from_args
 from harness.contract import Contract, load_contract
 from harness.errors import UsageError
@@ -50,6 +52,7 @@ def add_acl_command(commands: Subparsers) -> None:
         f"  {prog} acl --service spellchecker\n"
         f"  {prog} acl --format json --topic-prefix staging. > acls.json\n"
         f"  {prog} broker start --detach --secure && {prog} acl --apply --logins logins.json\n"
+        f"  {prog} acl --apply --prune --topic-prefix staging.\n"
         f"  KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD=... {prog} acl --apply "
         "--bootstrap kafka:9092",
     )
@@ -69,6 +72,13 @@ def add_acl_command(commands: Subparsers) -> None:
         "directory) as its administrator: KAFKA_SASL_USERNAME/PASSWORD, else the detached "
         "secured broker's recorded login",
     )
+    acl.add_argument(
+        "--prune",
+        action="store_true",
+        help="with --apply: also remove what the cluster holds for these principals that the "
+        "contract no longer gives them: group ACLs, and topic ACLs under --topic-prefix "
+        "(without a prefix, on every topic); other principals' ACLs are never touched",
+    )
     acl.add_argument("--bootstrap", metavar="HOST:PORT", help="with --apply: this cluster")
     acl.add_argument(
         "--logins",
@@ -81,8 +91,8 @@ def add_acl_command(commands: Subparsers) -> None:
 
 
 def run_acl(args: argparse.Namespace, settings: Settings) -> int:
-    if (args.bootstrap or args.logins) and not args.apply:
-        raise UsageError("--bootstrap and --logins go with --apply")
+    if (args.bootstrap or args.logins or args.prune) and not args.apply:
+        raise UsageError("--bootstrap, --logins and --prune go with --apply")
     contract = load_contract(settings.contract_path, with_http=False)
     acls = contract_acls(contract, topic_prefix=args.topic_prefix)
     if args.service:
@@ -112,18 +122,22 @@ def _apply(
         logins.write(args.logins)
         print(f"added {len(logins.principals)} logins; written to {args.logins} (this user only)")
     security.create_acls(acls)
+    stale = stale_acls(security.acls(), acls, topic_prefix=args.topic_prefix)
+    if args.prune:
+        security.delete_acls(stale)
     held = set(security.acls())
     missing = [a for a in acls if a not in held]
-    principals = {a.principal for a in acls}
-    extra = sorted(a for a in held if a.principal in principals and a not in set(acls))
     print(f"applied {len(acls)} ACLs to {address}; the cluster holds {len(acls) - len(missing)}")
-    for acl in extra:
-        print(f"  not from the contract (left alone): {acl.render()}")
-    if missing:
-        for acl in missing:
-            print(f"  missing: {acl.render()}", file=sys.stderr)
-        return 1
-    return 0
+    for acl in stale:
+        if not args.prune:
+            print(f"  not from the contract (left alone; --prune removes it): {acl.render()}")
+        elif acl in held:
+            print(f"  not removed: {acl.render()}", file=sys.stderr)
+        else:
+            print(f"  removed, not from the contract: {acl.render()}")
+    for acl in missing:
+        print(f"  missing: {acl.render()}", file=sys.stderr)
+    return 1 if missing or (args.prune and any(a in held for a in stale)) else 0
 
 
 def _administrator(args: argparse.Namespace, settings: Settings) -> tuple[str, Login]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.acl import WIRE_CHECK, contract_acls
+from harness.acl import WIRE_CHECK, Acl, contract_acls
 from harness.bus import Delivery
 from harness.contract import Contract, message_key
 from harness.errors import NotAuthorized
@@ -290,6 +290,44 @@ def test_acl_apply_adds_the_contracts_acls_and_logins_to_a_cluster(
         admin_bus.stop()
     assert main([*argv, "--service", "spellchecker"]) == 0  # again: nothing added twice
     assert "the cluster holds 5" in capsys.readouterr().out
+
+
+def test_acl_apply_prunes_what_the_contract_no_longer_gives_and_nothing_else(
+    pipeline_contract: Contract,
+    secured_broker: RunningBroker,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """After a contract change a service holds ACLs the contract no longer gives (here a
+    retired topic under this run's prefix): --apply names them and leaves them, --prune
+    removes them; another run's topic and another principal are not touched."""
+    info = secured_broker.info
+    assert info.login is not None
+    for line in login_env_lines(info.login):
+        key, _, value = line.partition("=")
+        monkeypatch.setenv(key, value)
+    prefix = f"pruned-{uuid.uuid4().hex[:8]}."
+    retired = Acl("User:spellchecker", "WRITE", "TOPIC", f"{prefix}huleedu.retired.v1")
+    other_run = Acl("User:spellchecker", "WRITE", "TOPIC", f"other-{prefix}huleedu.retired.v1")
+    other_principal = Acl("User:someone", "WRITE", "TOPIC", retired.resource_name)
+    admin = SecurityAdmin(info.bootstrap_servers, info.login)
+    admin.create_acls([retired, other_run, other_principal])
+    argv = ["acl", "--apply", "--bootstrap", info.bootstrap_servers, "--topic-prefix", prefix]
+    argv += ["--service", "spellchecker"]
+
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"left alone; --prune removes it): {retired.render()}" in out
+    assert other_run.resource_name not in out and "someone" not in out
+    assert retired in admin.acls()
+
+    assert main([*argv, "--prune"]) == 0
+    assert f"removed, not from the contract: {retired.render()}" in capsys.readouterr().out
+    held = admin.acls()
+    assert retired not in held and other_run in held and other_principal in held
+    given = contract_acls(pipeline_contract, topic_prefix=prefix)
+    assert {a for a in given if a.principal == "User:spellchecker"} <= set(held)
+    admin.delete_acls([other_run, other_principal])
 
 
 def test_acl_apply_without_an_administrator_login_says_what_is_missing(

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from harness.acl import WIRE_CHECK, Acl, contract_acls, principal_of
+from harness.acl import WIRE_CHECK, Acl, contract_acls, principal_of, stale_acls
 from harness.contract import Contract
 from pipeline_system.cli import main
 
@@ -119,3 +119,30 @@ def test_the_command_refuses_an_unknown_service_in_one_line(
 ) -> None:
     assert main(["acl", "--service", "nope"]) == 2
     assert "no service 'nope'" in capsys.readouterr().err
+
+
+def test_pruning_takes_only_what_the_contract_no_longer_gives_its_own_principals(
+    contract: Contract,
+) -> None:
+    wanted = [
+        a for a in contract_acls(contract, topic_prefix="run-1.") if a.principal == "User:els"
+    ]
+    dropped_channel = Acl("User:els", "WRITE", "TOPIC", "run-1.huleedu.retired.topic.v1")
+    old_group = Acl("User:els", "READ", "GROUP", "els-group-v0")
+    another_run = Acl("User:els", "WRITE", "TOPIC", "run-2.huleedu.retired.topic.v1")
+    another_principal = Acl("User:someone", "WRITE", "TOPIC", "run-1.huleedu.retired.topic.v1")
+    held = [*wanted, dropped_channel, old_group, another_run, another_principal]
+
+    stale = stale_acls(held, wanted, topic_prefix="run-1.")
+
+    assert stale == sorted([dropped_channel, old_group])
+    assert stale_acls(wanted, wanted, topic_prefix="run-1.") == []
+    # without a prefix every topic is within reach (the other run's too), still not others'
+    assert another_run in stale_acls(held, wanted) and another_principal not in stale_acls(
+        held, wanted
+    )
+
+
+def test_prune_without_apply_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["acl", "--prune"]) == 2
+    assert "--prune go with --apply" in capsys.readouterr().err
