@@ -173,7 +173,7 @@ class KafkaSubscription:
     def _handle(self, message: Message) -> bool:
         """Run the handler; False when it simulated a crash (nothing more is committed)."""
         delivery = self._delivery(message)
-        with self.bus.publisher.deferring() as pending:
+        with self.bus.publisher.deferring(self.group) as pending:
             try:
                 self.handler(delivery)
             except ConsumerCrashed:

@@ -24,9 +24,15 @@ class Receipt:
     """The broker's answer for one produced message (a librdkafka delivery callback)."""
 
     def __init__(
-        self, topic: str, channel: str, on_done: Callable[[Receipt], None] | None = None
+        self,
+        topic: str,
+        channel: str,
+        on_done: Callable[[Receipt], None] | None = None,
+        group: str | None = None,
     ) -> None:
         self.topic, self.channel = topic, channel
+        self.group = group
+        """The consumer group whose handler sent it (deferred receipts only)."""
         self.done = threading.Event()
         self.error: KafkaError | None = None
         self._on_done = on_done
@@ -74,7 +80,8 @@ class Publisher:
         self.logins = logins or LoginWatch(principal)
         self._producer: Producer | None = None
         self._handler_context = threading.local()
-        self._deferred: set[Receipt] = set()  # every handler's outputs not yet acknowledged
+        self._deferred: dict[str | None, set[Receipt]] = {}
+        """Each consumer group's handler outputs not yet acknowledged (see ``settle``)."""
         self._deferred_lock = threading.Lock()
 
     @property
@@ -89,6 +96,8 @@ class Publisher:
         if self._producer is not None:
             self._producer.flush(0 if self.logins.failure else 5)  # refused: nothing will go
             self._producer = None
+        with self._deferred_lock:
+            self._deferred.clear()  # what never came back will not: a restart starts afresh
 
     def produce(
         self,
@@ -104,9 +113,9 @@ class Publisher:
         """
         producer = self._require_producer()
         pending: list[Receipt] | None = getattr(self._handler_context, "pending", None)
-        receipt = Receipt(
-            topic, channel, on_done=self._acknowledged if pending is not None else None
-        )
+        group: str | None = getattr(self._handler_context, "group", None)
+        deferred = pending is not None
+        receipt = Receipt(topic, channel, self._acknowledged if deferred else None, group)
         try:
             producer.produce(
                 topic, value, key, headers=list((headers or {}).items()), on_delivery=receipt
@@ -123,13 +132,14 @@ class Publisher:
             pending.append(receipt)
             with self._deferred_lock:
                 if not receipt.done.is_set():
-                    self._deferred.add(receipt)
+                    self._deferred.setdefault(group, set()).add(receipt)
             producer.poll(0)
         else:
             self.await_receipts([receipt])
 
-    def await_receipts(self, receipts: Sequence[Receipt]) -> None:
-        """Block until the broker acknowledged every receipt; BusError on a failure."""
+    def await_receipts(self, receipts: Sequence[Receipt], *, failures: bool = True) -> None:
+        """Block until the broker answered every receipt; BusError on a failure (with
+        ``failures=False`` it only waits) or when no answer came within ``timeout_s``."""
         producer = self._require_producer()
         deadline = time.monotonic() + self.timeout_s
         for receipt in receipts:
@@ -141,25 +151,34 @@ class Publisher:
                         f"no acknowledgement for a message to {receipt.topic}",
                         channel=receipt.channel,
                     )
-            if receipt.error is not None:
+            if failures and receipt.error is not None:
                 raise receipt.failure(self.principal)
 
     def settle(self) -> None:
-        """Await the acknowledgement of what every handler has published so far, this
-        thread's and the others' (outside a handler every publish is awaited already).
+        """Await the acknowledgement of what this handler has published so far, and of what
+        the other handlers of its consumer group have (outside a handler every publish is
+        awaited already).
 
         A service that keeps state calls it before writing that state down: a service
         consuming two channels runs a handler per channel, and the state it writes holds what
-        both did, so neither's outputs may still be on their way. BusError if one failed.
+        both did, so neither's outputs may still be on their way. BusError if one of this
+        handler's failed; another handler's failure is that handler's to answer (its consumer
+        commits nothing more), so it is only waited for. Other services on the same bus (one
+        process's ``up``) are not waited for.
         """
         pending: list[Receipt] = getattr(self._handler_context, "pending", None) or []
+        group: str | None = getattr(self._handler_context, "group", None)
+        mine = set(pending)
         with self._deferred_lock:
-            others = [r for r in self._deferred if r not in pending]
-        self.await_receipts([*pending, *others])
+            others = [r for r in self._deferred.get(group, ()) if r not in mine]
+        self.await_receipts(pending)
+        self.await_receipts(others, failures=False)
 
     def _acknowledged(self, receipt: Receipt) -> None:
         with self._deferred_lock:
-            self._deferred.discard(receipt)
+            waiting = self._deferred.get(receipt.group)
+            if waiting is not None:
+                waiting.discard(receipt)
 
     def unacknowledged(self) -> int:
         """Messages produced whose acknowledgement has not been served yet."""
@@ -175,14 +194,17 @@ class Publisher:
             raise refused or BusError(f"the producer failed: {error.str()}") from None
 
     @contextmanager
-    def deferring(self) -> Iterator[list[Receipt]]:
-        """While a handler runs on this thread, collect its publishes instead of waiting."""
+    def deferring(self, group: str | None = None) -> Iterator[list[Receipt]]:
+        """While a handler (of consumer group ``group``) runs on this thread, collect its
+        publishes instead of waiting."""
         pending: list[Receipt] = []
         self._handler_context.pending = pending
+        self._handler_context.group = group
         try:
             yield pending
         finally:
             self._handler_context.pending = None
+            self._handler_context.group = None
 
     def _require_producer(self) -> Producer:
         if self._producer is None:

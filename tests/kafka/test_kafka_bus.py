@@ -43,36 +43,40 @@ def test_settle_in_a_handler_returns_once_its_outputs_are_acknowledged(
     assert set(unacknowledged) == {(1, 0)}  # once, or again if a rebalance redelivered it
 
 
-def test_settle_awaits_the_outputs_of_the_handler_on_another_channel_too(
+def test_settle_awaits_the_other_handlers_of_its_group_too(
     kafka_bus: KafkaBus, contract: Contract
 ) -> None:
-    """A service consuming two channels (CJ) runs a handler per channel, and the state it
-    writes holds what both did: ``settle`` in one returns only once the other's outputs are
-    acknowledged too. Nothing else polls the producer meanwhile, so without that the other
-    handler's message stays unacknowledged."""
-    first_in, second_in = (
-        contract.channel(c) for c in ("batchPipelineCompleted", "spellcheckResult")
-    )
+    """Two subscriptions of one consumer group on one bus (a service on two threads) write
+    one state: ``settle`` in one returns only once the other's outputs are acknowledged too.
+    Nothing else polls the producer meanwhile, so without that they stay unacknowledged.
+    (That another group's are not waited for: tests/unit/test_publisher_settle.py.)"""
+    inputs = [contract.channel(c) for c in ("batchPipelineCompleted", "spellcheckResult")]
     outbound = contract.channel("cjAssessmentCompleted")
-    published, settled = threading.Event(), threading.Event()
+    sent, published, settled = threading.Event(), threading.Event(), threading.Event()
     seen: list[tuple[int, int]] = []
 
     def publishes_and_waits(delivery: Delivery) -> None:
+        assert sent.wait(30)  # the test's own publishes poll the producer: they go first
         kafka_bus.publish(outbound, b"{}", key="k")
         published.set()
         settled.wait(30)
 
     def settles(delivery: Delivery) -> None:
-        assert published.wait(30), "the first handler never published"
+        assert published.wait(30), "the other handler never published"
         before = kafka_bus.publisher.unacknowledged()
         kafka_bus.settle()
         seen.append((before, kafka_bus.publisher.unacknowledged()))
         settled.set()
 
-    kafka_bus.subscribe([first_in], group=f"g-{uuid.uuid4().hex[:8]}", handler=publishes_and_waits)
-    kafka_bus.subscribe([second_in], group=f"g-{uuid.uuid4().hex[:8]}", handler=settles)
-    kafka_bus.publish(first_in, b"{}", key="k")  # both sent first: a publish from here polls
-    kafka_bus.publish(second_in, b"{}", key="k")  # the producer, which would serve the receipt
-    wait_for(lambda: seen or None, within_s=30, awaited="the second handler")
-    before, after = seen[0]
-    assert before >= 1 and after == 0, f"unacknowledged before settle {before}, after {after}"
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    subscriptions = [
+        kafka_bus.subscribe([inputs[0]], group=group, handler=publishes_and_waits),
+        kafka_bus.subscribe([inputs[1]], group=group, handler=settles),
+    ]
+    for subscription in subscriptions:  # no rebalance may come while a handler blocks
+        subscription.wait_assigned(30)
+    for channel in inputs:
+        kafka_bus.publish(channel, b"{}", key="k")
+    sent.set()
+    wait_for(lambda: seen or None, within_s=30, awaited="the settling handler")
+    assert seen[0] == (1, 0), f"unacknowledged before settle, after: {seen[0]}"
