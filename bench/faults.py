@@ -32,6 +32,7 @@ import logging
 import os
 import random
 import statistics
+import sys
 import time
 import uuid
 from collections import Counter
@@ -175,7 +176,8 @@ def _runs(n: int) -> str:
 
 
 class Command(Background):
-    """A ``pipeline-harness`` command in its own process that a scenario kills (a Victim)."""
+    """A ``pipeline-harness`` command in its own process: what a scenario runs, and what it
+    kills (``strike``/``heal`` make it a Victim)."""
 
     def strike(self) -> float:
         """SIGKILL it, start it again with the same arguments; the moment it was killed."""
@@ -188,8 +190,11 @@ class Command(Background):
         """Nothing to do after its run: ``strike`` started it again."""
 
     def stop(self) -> None:
-        """Interrupt it as Ctrl-C would (SIGKILL if it does not end within a minute)."""
-        self.interrupt()
+        """Interrupt it as Ctrl-C would; one that hangs is killed, and said."""
+        try:
+            self.interrupt()
+        except HarnessError as hung:
+            print(f"note: {hung}", file=sys.stderr)
 
 
 class Run:

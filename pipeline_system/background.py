@@ -26,6 +26,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from harness.errors import HarnessError
 from harness.waiting import wait_for
 
 CLI = [sys.executable, "-m", "pipeline_system.cli"]
@@ -57,7 +58,14 @@ class Background:
         self.within_s = within_s
         """How long the waits below wait by default."""
         self.lines: list[str] = []
+        self._reader: threading.Thread | None = None
         self.popen = self._spawn()
+
+    @property
+    def name(self) -> str:
+        """What it runs, as a person would type it (``up --phase-timeout 60``)."""
+        shown = self.argv[len(CLI) :] if self.argv[: len(CLI)] == CLI else self.argv
+        return " ".join(shown[:4])
 
     def _spawn(self) -> subprocess.Popen[str]:
         popen = subprocess.Popen(
@@ -68,7 +76,8 @@ class Background:
             text=True,
             env=self.env,
         )
-        threading.Thread(target=_collect, args=(popen, self.lines), daemon=True).start()
+        self._reader = threading.Thread(target=_collect, args=(popen, self.lines), daemon=True)
+        self._reader.start()
         return popen
 
     def line_starting(self, prefix: str, within_s: float | None = None) -> str:
@@ -76,27 +85,40 @@ class Background:
         return wait_for(
             lambda: next((x for x in self.lines if x.startswith(prefix)), None),
             within_s=self.within_s if within_s is None else within_s,
-            awaited=f"a line starting {prefix!r} from {' '.join(self.argv[:4])}",
+            awaited=f"a line starting {prefix!r} from {self.name}",
             seen=lambda: self.lines[-_SEEN_LINES:],
         )
 
     def value(self, key: str, within_s: float | None = None) -> str:
-        """The value of the first ``KEY value`` line it prints (``up`` prints its addresses
-        so)."""
+        """The value of the first ``KEY value`` line it prints (``up``'s addresses)."""
         return self.line_starting(f"{key} ", within_s).split()[1]
 
     def wait_running(self, within_s: float | None = None) -> None:
         """Until it prints its ``running`` line (``up``, ``serve`` and ``simulate`` do)."""
         self.line_starting("running", within_s)
 
+    def wait(self, timeout_s: float | None = None) -> int:
+        """Until it ends by itself; its exit code, once every line it printed is in ``lines``."""
+        code = self.popen.wait(timeout=self.within_s if timeout_s is None else timeout_s)
+        self._drain()
+        return code
+
     def interrupt(self, timeout_s: float = 60.0) -> int:
-        """SIGINT, as Ctrl-C would; its exit code (SIGKILL if it has not ended in time)."""
+        """SIGINT, as Ctrl-C would; its exit code, once every line it printed is in
+        ``lines``. A HarnessError, with its last lines, if it had not ended within
+        ``timeout_s`` (it is SIGKILLed then)."""
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGINT)
             try:
-                return self.popen.wait(timeout=timeout_s)
+                self.popen.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
                 self.kill()
+                tail = "".join(f"\n  | {line}" for line in self.lines[-_SEEN_LINES:])
+                raise HarnessError(
+                    f"{self.name} did not end within {timeout_s:g} s of SIGINT; killed. "
+                    f"Its last lines:{tail}"
+                ) from None
+        self._drain()
         return self.popen.returncode
 
     def kill(self) -> None:
@@ -104,6 +126,12 @@ class Background:
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGKILL)
         self.popen.wait(timeout=30)
+        self._drain()
+
+    def _drain(self) -> None:
+        """Let the reader take the last lines (the pipe ends once the process has)."""
+        if self._reader is not None:
+            self._reader.join(timeout=5)
 
     def restart(self) -> None:
         """SIGKILL it and start it again with the same arguments, its output collected anew."""

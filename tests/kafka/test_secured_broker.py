@@ -314,20 +314,21 @@ def test_acl_apply_prunes_what_the_contract_no_longer_gives_and_nothing_else(
     admin.create_acls([retired, other_run, other_principal])
     argv = ["acl", "--apply", "--bootstrap", info.bootstrap_servers, "--topic-prefix", prefix]
     argv += ["--service", "spellchecker"]
+    try:
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert f"left alone; --prune removes it): {retired.render()}" in out
+        assert other_run.resource_name not in out and "someone" not in out
+        assert retired in admin.acls()
 
-    assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert f"left alone; --prune removes it): {retired.render()}" in out
-    assert other_run.resource_name not in out and "someone" not in out
-    assert retired in admin.acls()
-
-    assert main([*argv, "--prune"]) == 0
-    assert f"removed, not from the contract: {retired.render()}" in capsys.readouterr().out
-    held = admin.acls()
-    assert retired not in held and other_run in held and other_principal in held
-    given = contract_acls(pipeline_contract, topic_prefix=prefix)
-    assert {a for a in given if a.principal == "User:spellchecker"} <= set(held)
-    admin.delete_acls([other_run, other_principal])
+        assert main([*argv, "--prune"]) == 0
+        assert f"removed, not from the contract: {retired.render()}" in capsys.readouterr().out
+        held = admin.acls()
+        assert retired not in held and other_run in held and other_principal in held
+        given = contract_acls(pipeline_contract, topic_prefix=prefix)
+        assert {a for a in given if a.principal == "User:spellchecker"} <= set(held)
+    finally:  # the session's secured broker is shared: leave it as found
+        admin.delete_acls([retired, other_run, other_principal])
 
 
 def test_acl_apply_without_an_administrator_login_says_what_is_missing(
@@ -374,12 +375,12 @@ def test_up_secure_runs_the_flow_with_a_service_in_its_own_process_and_run_drive
             env=env,
             cwd=tmp_path,
         )
-        assert run.popen.wait(timeout=120) == 0, run.lines[-20:]
+        assert run.wait(120) == 0, run.lines[-20:]
         assert "PASS" in run.lines, run.lines[-10:]
         anonymous = Background(
             "run", "--env-file", str(addresses), "--essays", "1", env=env, cwd=tmp_path
         )
-        assert anonymous.popen.wait(timeout=60) == 2
+        assert anonymous.wait(60) == 2
         assert any("a secured cluster (`up --secure`) needs a login" in x for x in anonymous.lines)
     finally:
         if llm is not None:

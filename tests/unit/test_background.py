@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from harness.errors import WaitTimeout
+from harness.errors import HarnessError, WaitTimeout
 from pipeline_system.background import Background
 
 # Prints an address and "running", then waits for SIGINT and exits 3 (so the code is its own).
@@ -53,3 +53,25 @@ def test_a_line_that_never_comes_times_out_showing_what_it_printed() -> None:
         quiet.line_starting("running", within_s=1)
     assert "hello" in str(timeout.value)
     assert quiet.interrupt() == 0  # it had ended by itself
+
+
+def test_one_that_ignores_ctrl_c_is_killed_and_said_with_its_last_lines() -> None:
+    stubborn = Background(
+        "-c",
+        "import signal, time\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "print('running, not listening', flush=True)\n"
+        "time.sleep(60)\n",
+        command=[sys.executable],
+    )
+    stubborn.wait_running(within_s=20)
+    with pytest.raises(HarnessError, match=r"did not end within 0\.5 s of SIGINT; killed") as hung:
+        stubborn.interrupt(timeout_s=0.5)
+    assert "running, not listening" in str(hung.value)
+    assert stubborn.popen.returncode == -9
+
+
+def test_wait_returns_once_every_line_is_read() -> None:
+    chatty = Background("-c", "for i in range(2000): print(i)", command=[sys.executable])
+    assert chatty.wait() == 0
+    assert chatty.lines[-1] == "1999" and len(chatty.lines) == 2000
