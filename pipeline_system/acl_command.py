@@ -76,8 +76,10 @@ def add_acl_command(commands: Subparsers) -> None:
         "--prune",
         action="store_true",
         help="with --apply: also remove what the cluster holds for these principals that the "
-        "contract no longer gives them: group ACLs, and topic ACLs under --topic-prefix "
-        "(without a prefix, on every topic); other principals' ACLs are never touched",
+        "contract no longer gives them: group ACLs (shared by every run on the cluster), and "
+        "topic ACLs whose name starts with --topic-prefix (a longer prefix, staging.eu. "
+        "under staging., too; without a prefix, every topic); other principals' ACLs are "
+        "never touched",
     )
     acl.add_argument("--bootstrap", metavar="HOST:PORT", help="with --apply: this cluster")
     acl.add_argument(

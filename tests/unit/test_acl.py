@@ -141,8 +141,3 @@ def test_pruning_takes_only_what_the_contract_no_longer_gives_its_own_principals
     assert another_run in stale_acls(held, wanted) and another_principal not in stale_acls(
         held, wanted
     )
-
-
-def test_prune_without_apply_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["acl", "--prune"]) == 2
-    assert "--prune go with --apply" in capsys.readouterr().err

@@ -180,8 +180,10 @@ def test_build_system_gives_each_service_and_the_client_the_bus_bus_of_gives(
 
 
 def test_acl_options_for_apply_need_apply(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["acl", "--prune"]) == 2
+    capsys.readouterr()
     assert main(["acl", "--logins", "x.json"]) == 2
-    assert "--bootstrap and --logins go with --apply" in capsys.readouterr().err
+    assert "--bootstrap, --logins and --prune go with --apply" in capsys.readouterr().err
 
 
 def test_acl_apply_without_a_cluster_says_how_to_get_one(

@@ -152,3 +152,25 @@ def test_an_owner_pid_reused_by_another_process_does_not_keep_a_dir(tmp_path: Pa
     (reused / OWNER_FILE).write_text(f"{pid} 1\n")  # this pid, but a start time not its own
 
     assert sweep_stale_work_dirs(tmp_path) == [reused]
+
+
+def test_the_owner_start_time_is_the_processes_own_and_later_for_a_later_process() -> None:
+    # The field read must be starttime (/proc/PID/stat field 22), not a constant one: a
+    # process started after another has a start time no earlier, and this one's is stable.
+    from kafka_broker.workdir import _start_time
+
+    earlier = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        time.sleep(0.15)  # > 1 clock tick (10 ms) after it, so the times differ
+        later = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+        try:
+            first, second = int(_start_time(earlier.pid)), int(_start_time(later.pid))
+            assert second > first > 0
+            assert _start_time(later.pid) == str(second)
+        finally:
+            later.kill()
+            later.wait()
+    finally:
+        earlier.kill()
+        earlier.wait()
+    assert _start_time(earlier.pid) == "?"  # gone (reaped): nothing to read

@@ -22,6 +22,8 @@ from tests.unit.reference_impl.rig import Rig
 from tests.unit.reference_impl.wire import http, problem
 
 StartRig = Callable[..., Rig]
+QUICK_SETTLE = ConductorConfig(settle_timeout_s=0.05)
+"""BCS waits this long (not 2 s) for an open run's completion before it resolves again."""
 
 
 def test_registration_answers_202_and_announces_the_batch(start_rig: StartRig) -> None:
@@ -113,10 +115,6 @@ def test_the_batch_view_shows_a_running_pipeline_phase_by_phase(start_rig: Start
         "failed": 0,
     }
     assert state["phases"]["cj_assessment"]["status"] == "pending_dependencies"
-
-
-QUICK_SETTLE = ConductorConfig(settle_timeout_s=0.05)
-"""BCS waits this long (not 2 s) for an open run's completion before it resolves again."""
 
 
 def define(rig: Rig, body: Any) -> tuple[int, Any]:
