@@ -22,7 +22,7 @@ def bus(kafka_bus: KafkaBus) -> KafkaBus:
 
 
 def test_settle_in_a_handler_returns_once_its_outputs_are_acknowledged(
-    kafka_bus: KafkaBus, contract: Contract
+    isolated_kafka_bus: KafkaBus, contract: Contract
 ) -> None:
     """Inside a handler the bus awaits outputs once, before the commit; ``settle`` awaits them
     at once (a service that keeps state calls it before writing what it remembers): when it
@@ -32,24 +32,26 @@ def test_settle_in_a_handler_returns_once_its_outputs_are_acknowledged(
     unacknowledged: list[tuple[int, int]] = []
 
     def handler(delivery: Delivery) -> None:
-        kafka_bus.publish(outbound, b"{}", key="k")
-        published = kafka_bus.publisher.unacknowledged()
-        kafka_bus.settle()
-        unacknowledged.append((published, kafka_bus.publisher.unacknowledged()))
+        isolated_kafka_bus.publish(outbound, b"{}", key="k")
+        published = isolated_kafka_bus.publisher.unacknowledged()
+        isolated_kafka_bus.settle()
+        unacknowledged.append((published, isolated_kafka_bus.publisher.unacknowledged()))
 
-    kafka_bus.subscribe([inbound], group=f"g-{uuid.uuid4().hex[:8]}", handler=handler)
-    kafka_bus.publish(inbound, b"{}", key="k")
+    isolated_kafka_bus.ensure_topics()
+    isolated_kafka_bus.subscribe([inbound], group=f"g-{uuid.uuid4().hex[:8]}", handler=handler)
+    isolated_kafka_bus.publish(inbound, b"{}", key="k")
     wait_for(lambda: unacknowledged or None, within_s=30, awaited="the handler")
     assert set(unacknowledged) == {(1, 0)}  # once, or again if a rebalance redelivered it
 
 
 def test_settle_awaits_the_other_handlers_of_its_group_too(
-    kafka_bus: KafkaBus, contract: Contract
+    isolated_kafka_bus: KafkaBus, contract: Contract
 ) -> None:
     """Two subscriptions of one consumer group on one bus (a service on two threads) write
     one state: ``settle`` in one returns only once the other's outputs are acknowledged too.
     Nothing else polls the producer meanwhile, so without that they stay unacknowledged.
-    (That another group's are not waited for: tests/unit/test_publisher_settle.py.)"""
+    (That another group's are not waited for: tests/unit/test_publisher_settle.py.) A bus of
+    its own: the session's has consumers that poll its producer, and so serve any receipt."""
     inputs = [contract.channel(c) for c in ("batchPipelineCompleted", "spellcheckResult")]
     outbound = contract.channel("cjAssessmentCompleted")
     sent, published, settled = threading.Event(), threading.Event(), threading.Event()
@@ -57,26 +59,27 @@ def test_settle_awaits_the_other_handlers_of_its_group_too(
 
     def publishes_and_waits(delivery: Delivery) -> None:
         assert sent.wait(30)  # the test's own publishes poll the producer: they go first
-        kafka_bus.publish(outbound, b"{}", key="k")
+        isolated_kafka_bus.publish(outbound, b"{}", key="k")
         published.set()
         settled.wait(30)
 
     def settles(delivery: Delivery) -> None:
         assert published.wait(30), "the other handler never published"
-        before = kafka_bus.publisher.unacknowledged()
-        kafka_bus.settle()
-        seen.append((before, kafka_bus.publisher.unacknowledged()))
+        before = isolated_kafka_bus.publisher.unacknowledged()
+        isolated_kafka_bus.settle()
+        seen.append((before, isolated_kafka_bus.publisher.unacknowledged()))
         settled.set()
 
+    isolated_kafka_bus.ensure_topics()  # a topic made later would rebalance the group mid-handler
     group = f"g-{uuid.uuid4().hex[:8]}"
     subscriptions = [
-        kafka_bus.subscribe([inputs[0]], group=group, handler=publishes_and_waits),
-        kafka_bus.subscribe([inputs[1]], group=group, handler=settles),
+        isolated_kafka_bus.subscribe([inputs[0]], group=group, handler=publishes_and_waits),
+        isolated_kafka_bus.subscribe([inputs[1]], group=group, handler=settles),
     ]
     for subscription in subscriptions:  # no rebalance may come while a handler blocks
         subscription.wait_assigned(30)
     for channel in inputs:
-        kafka_bus.publish(channel, b"{}", key="k")
+        isolated_kafka_bus.publish(channel, b"{}", key="k")
     sent.set()
     wait_for(lambda: seen or None, within_s=30, awaited="the settling handler")
     assert seen[0] == (1, 0), f"unacknowledged before settle, after: {seen[0]}"
