@@ -252,6 +252,19 @@ def envelope_bytes(envelope: object) -> bytes:
     return json.dumps(envelope).encode()
 
 
+def _as_administrator(
+    broker: RunningBroker, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, SaslCredentials]:
+    """Put the broker's administrator login in the environment, as a team's CI would; its
+    address and that login."""
+    login = broker.info.login
+    assert login is not None
+    for line in login_env_lines(login):
+        key, _, value = line.partition("=")
+        monkeypatch.setenv(key, value)
+    return broker.info.bootstrap_servers, login
+
+
 def test_acl_apply_adds_the_contracts_acls_and_logins_to_a_cluster(
     pipeline_contract: Contract,
     secured_broker: RunningBroker,
@@ -261,14 +274,10 @@ def test_acl_apply_adds_the_contracts_acls_and_logins_to_a_cluster(
 ) -> None:
     """The command a team runs against its own cluster: the admin login from the environment,
     the ACLs through the admin API, then read back; the logins file works for the service."""
-    info = secured_broker.info
-    assert info.login is not None
-    for line in login_env_lines(info.login):
-        key, _, value = line.partition("=")
-        monkeypatch.setenv(key, value)
+    address, _ = _as_administrator(secured_broker, monkeypatch)
     prefix = f"applied-{uuid.uuid4().hex[:8]}."
     logins_file = tmp_path / "logins.json"
-    argv = ["acl", "--apply", "--bootstrap", info.bootstrap_servers, "--topic-prefix", prefix]
+    argv = ["acl", "--apply", "--bootstrap", address, "--topic-prefix", prefix]
     assert main([*argv, "--service", "spellchecker", "--logins", str(logins_file)]) == 0
     out = capsys.readouterr().out
     assert "added 1 logins" in out
@@ -277,7 +286,7 @@ def test_acl_apply_adds_the_contracts_acls_and_logins_to_a_cluster(
 
     logins = ClusterLogins.read(logins_file)
     assert set(logins.principals) == {"spellchecker"}
-    cluster = SecuredCluster.joined(pipeline_contract, info.bootstrap_servers, logins, prefix)
+    cluster = SecuredCluster.joined(pipeline_contract, address, logins, prefix)
     admin_bus = _topics_created(pipeline_contract, secured_broker, prefix)
     spellchecker = cluster.bus("spellchecker")
     spellchecker.start()
@@ -301,18 +310,14 @@ def test_acl_apply_prunes_what_the_contract_no_longer_gives_and_nothing_else(
     """After a contract change a service holds ACLs the contract no longer gives (here a
     retired topic under this run's prefix): --apply names them and leaves them, --prune
     removes them; another run's topic and another principal are not touched."""
-    info = secured_broker.info
-    assert info.login is not None
-    for line in login_env_lines(info.login):
-        key, _, value = line.partition("=")
-        monkeypatch.setenv(key, value)
+    address, admin_login = _as_administrator(secured_broker, monkeypatch)
     prefix = f"pruned-{uuid.uuid4().hex[:8]}."
     retired = Acl("User:spellchecker", "WRITE", "TOPIC", f"{prefix}huleedu.retired.v1")
     other_run = Acl("User:spellchecker", "WRITE", "TOPIC", f"other-{prefix}huleedu.retired.v1")
     other_principal = Acl("User:someone", "WRITE", "TOPIC", retired.resource_name)
-    admin = SecurityAdmin(info.bootstrap_servers, info.login)
+    admin = SecurityAdmin(address, admin_login)
     admin.create_acls([retired, other_run, other_principal])
-    argv = ["acl", "--apply", "--bootstrap", info.bootstrap_servers, "--topic-prefix", prefix]
+    argv = ["acl", "--apply", "--bootstrap", address, "--topic-prefix", prefix]
     argv += ["--service", "spellchecker"]
     try:
         assert main(argv) == 0
