@@ -124,10 +124,11 @@ def _apply(
         logins.write(args.logins)
         print(f"added {len(logins.principals)} logins; written to {args.logins} (this user only)")
     security.create_acls(acls)
-    stale = stale_acls(security.acls(), acls, topic_prefix=args.topic_prefix)
-    if args.prune:
-        security.delete_acls(stale)
     held = set(security.acls())
+    stale = stale_acls(held, acls, topic_prefix=args.topic_prefix)
+    if args.prune and stale:
+        security.delete_acls(stale)
+        held = set(security.acls())  # read back: what the cluster holds now
     missing = [a for a in acls if a not in held]
     print(f"applied {len(acls)} ACLs to {address}; the cluster holds {len(acls) - len(missing)}")
     for acl in stale:
